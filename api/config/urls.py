@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.core import errors, health
+
+api_v1 = [
+    path("", include("api.core.urls")),
+    path("", include("api.accounts.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", include(api_v1)),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    re_path(r"^api/", errors.api_not_found),  # unknown API paths answer JSON, also with DEBUG on
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "api.core.errors.bad_request"
+handler403 = "api.core.errors.permission_denied"
+handler404 = "api.core.errors.page_not_found"
+handler500 = "api.core.errors.server_error"

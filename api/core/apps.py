@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "api.core"
+    label = "core"
+    verbose_name = "Wafer core"
+
+    def ready(self):
+        from api.core import schema  # noqa: F401  (registers the OpenAPI extensions)

@@ -1,0 +1,55 @@
+"""The audit trail: every service that writes calls `audit_record` inside its transaction."""
+
+import datetime
+import decimal
+import uuid
+
+from django.db import models
+
+from api.core.audit.models import AuditEvent
+from api.core.request_context import current_actor
+
+
+def _jsonable(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # a stored file
+        return value.name
+    return value
+
+
+def snapshot(instance, fields) -> dict:
+    return {name: _jsonable(getattr(instance, name)) for name in fields}
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields that changed."""
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
+
+
+def audit_record(*, action: str, target, changes: dict | None = None) -> AuditEvent:
+    actor = current_actor()
+    user = actor.user
+    organisation = getattr(user, "organisation", None) if user is not None else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_email=getattr(user, "email", "") or "",
+        organisation_id=getattr(organisation, "pk", None),
+        organisation_name=str(organisation or "")[:200],
+        via=actor.via,
+        token=actor.token,
+        client_ip=actor.client_ip,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+        changes=_jsonable(changes or {}),
+    )

@@ -1,0 +1,6 @@
+"""Models of the shared mechanics; each lives beside the code that uses it."""
+
+from api.core.audit.models import AuditEvent
+from api.core.tokens.models import ApiToken
+
+__all__ = ["ApiToken", "AuditEvent"]

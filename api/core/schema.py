@@ -1,0 +1,82 @@
+"""OpenAPI: the bearer-token scheme and the shared error responses, documented once."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Every error has this shape.",
+    "properties": {
+        "status": {"type": "integer", "description": "The HTTP status, repeated."},
+        "code": {"type": "string", "description": "A stable machine-readable code, e.g. invalid, not_found."},
+        "detail": {"type": "string", "description": "A human-readable message."},
+        "fields": {
+            "type": "object",
+            "description": "Validation errors by dotted field path (only on 400 invalid).",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+        "retry_after": {"type": "integer", "description": "Seconds to wait (only on 429)."},
+    },
+    "required": ["status", "code", "detail"],
+}
+
+ERROR_RESPONSES = {
+    "400": "The request is invalid; `fields` names each problem.",
+    "401": "Not signed in, or the token is invalid, expired or revoked.",
+    "403": "Signed in, but not allowed to do this.",
+    "404": "No such resource, or not visible to the caller.",
+    "429": "Too many requests; see Retry-After.",
+    "503": "The database cannot be reached; see Retry-After.",
+}
+# Responses that apply only to some operations.
+ONLY_FOR_WRITES = {"400"}
+ONLY_WITH_PATH_PARAMETERS = {"404"}
+RETRY_AFTER_HEADER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.core.tokens.authentication.BearerTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token (`wafer_…`) from /api/v1/auth/tokens/ or `manage.py create_token`.",
+        }
+
+
+def _error_response(code: str, description: str) -> dict:
+    response = {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    if code in {"429", "503"}:
+        response["headers"] = RETRY_AFTER_HEADER
+    return response
+
+
+def add_error_responses(result, generator, request, public):
+    """Postprocessing hook: add the shared error responses to every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code, description in ERROR_RESPONSES.items():
+                if code in ONLY_FOR_WRITES and method in {"get", "head", "options"} and not operation.get("parameters"):
+                    continue
+                if code in ONLY_WITH_PATH_PARAMETERS and "{" not in path and method != "get":
+                    continue
+                responses.setdefault(code, _error_response(code, description))
+    return result
+
+
+class WaferAutoSchema(AutoSchema):
+    """Create and update answer with the read serializer (ServiceViewSet), so document that."""
+
+    def get_response_serializers(self):
+        view = self.view
+        read_serializer = getattr(view, "read_serializer_class", None)
+        if read_serializer is not None and getattr(view, "action", None) in {"create", "update", "partial_update"}:
+            return read_serializer
+        return super().get_response_serializers()
