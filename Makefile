@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 
 # Serve Wafer on http://127.0.0.1:$(PORT) with the embedded SQLite database and demo data.
 run: install
-	@mkdir -p var
+	@mkdir -p var/static
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)

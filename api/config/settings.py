@@ -45,6 +45,9 @@ MIDDLEWARE = [
     "api.core.middleware.DatabaseUnavailableMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin's and the API docs' assets) from the Python process: no CDN and
+    # no separate file server needed, on Linux and Windows alike.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,10 +118,15 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # --- Files ----------------------------------------------------------------------------------
 # Private uploads: served only through Wafer's access checks, never as static files.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+MEDIA_ROOT = BASE_DIR / env_str("MEDIA_ROOT", "var/media")  # relative paths are under the project
 MEDIA_URL = None
 STATIC_URL = "static/"
-STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STATIC_ROOT = BASE_DIR / env_str("STATIC_ROOT", "var/static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from the apps, no collectstatic needed
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -41,3 +41,11 @@ DATABASES["mssql"] = {  # noqa: F405
         "connection_retries": 0,
     },
 }
+
+# No collectstatic in tests: hashed (manifest) names are a deployment concern.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = None  # WhiteNoise then serves from the apps' finders only
+WHITENOISE_USE_FINDERS = True

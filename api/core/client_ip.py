@@ -35,10 +35,12 @@ def client_ip(meta: dict, trusted_proxies=None) -> str | None:
     if not is_trusted_proxy(peer, proxies):
         return str(peer)
     hops = [hop for hop in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    nearest = peer
     for hop in reversed(hops):
         address = _parse(hop)
         if address is None:
-            return str(peer)  # a garbled hop: believe nothing beyond our own proxy
+            break  # a garbled hop: believe nothing beyond the last good one
+        nearest = address
         if not is_trusted_proxy(address, proxies):
-            return str(address)
-    return str(peer)
+            break
+    return str(nearest)

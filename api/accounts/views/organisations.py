@@ -2,6 +2,7 @@ from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from api.accounts import selectors, services
 from api.accounts.filters import OrganisationFilter
+from api.accounts.models import Organisation
 from api.accounts.serializers import OrganisationSerializer
 from api.core.permissions import StaffWritesOthersRead
 from api.core.viewsets import ServiceModelViewSet
@@ -10,6 +11,7 @@ from api.core.viewsets import ServiceModelViewSet
 class OrganisationViewSet(ServiceModelViewSet):
     """Member companies, universities and the consortium: a public directory; staff edit it."""
 
+    queryset = Organisation.objects.none()  # scoped per caller in get_queryset()
     read_serializer_class = OrganisationSerializer
     write_serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter

@@ -4,6 +4,7 @@ from rest_framework.permissions import BasePermission
 from api.accounts import selectors, services
 from api.accounts.access import has_standing
 from api.accounts.filters import PersonFilter
+from api.accounts.models import User
 from api.accounts.serializers import PersonSerializer, PersonWriteSerializer
 from api.core.permissions import SignedInStaffWrites
 from api.core.viewsets import ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet
@@ -22,6 +23,7 @@ class PersonViewSet(
     """People of Wafer. Signed-in people read names and organisations; emails only within their
     own organisation. Staff create and edit people; nobody is deleted (set is_active to false)."""
 
+    queryset = User.objects.none()  # scoped per caller in get_queryset()
     read_serializer_class = PersonSerializer
     write_serializer_class = PersonWriteSerializer
     permission_classes = [SignedInStaffWrites, HasStanding]

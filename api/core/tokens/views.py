@@ -36,6 +36,7 @@ class ApiTokenViewSet(
 ):
     """Your API tokens (staff: everyone's). DELETE revokes a token; the record stays."""
 
+    queryset = ApiToken.objects.none()  # scoped per caller in get_queryset()
     permission_classes = [IsAuthenticated]
     serializer_class = ApiTokenSerializer
     filterset_class = ApiTokenFilter

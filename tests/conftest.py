@@ -1,0 +1,138 @@
+"""Fixtures shared by every test: one API client per role, tokens, and a query counter."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from api.core.tokens.services import token_create
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Throttle counters and cached values must not leak between tests.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api():
+    """An anonymous client."""
+    return APIClient()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=user)  # a session-like sign-in, without CSRF checks
+    return client
+
+
+@pytest.fixture
+def member_company(db):
+    return factories.OrganisationFactory(name="Aster Microdevices", short_name="Aster")
+
+
+@pytest.fixture
+def other_company(db):
+    return factories.OrganisationFactory(name="Helix Foundry", short_name="Helix")
+
+
+@pytest.fixture
+def inactive_company(db):
+    return factories.OrganisationFactory(name="Obsidian Systems", short_name="Obsidian", active=False)
+
+
+@pytest.fixture
+def university(db):
+    return factories.OrganisationFactory(university=True, name="University of Westbridge")
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.staff(email="staff@example.com")
+
+
+@pytest.fixture
+def member_user(member_company):
+    return factories.member(member_company, email="liaison@aster.example.com")
+
+
+@pytest.fixture
+def colleague(member_company):
+    return factories.member(member_company, email="colleague@aster.example.com")
+
+
+@pytest.fixture
+def other_member(other_company):
+    return factories.member(other_company, email="liaison@helix.example.com")
+
+
+@pytest.fixture
+def inactive_member(inactive_company):
+    return factories.member(inactive_company, email="liaison@obsidian.example.com")
+
+
+@pytest.fixture
+def faculty_user(university):
+    return factories.faculty(university, email="chen@westbridge.example.edu")
+
+
+@pytest.fixture
+def student_user(university):
+    return factories.student(university, email="khan@westbridge.example.edu")
+
+
+@pytest.fixture
+def staff_api(staff_user):
+    return client_for(staff_user)
+
+
+@pytest.fixture
+def member_api(member_user):
+    return client_for(member_user)
+
+
+@pytest.fixture
+def other_member_api(other_member):
+    return client_for(other_member)
+
+
+@pytest.fixture
+def inactive_member_api(inactive_member):
+    return client_for(inactive_member)
+
+
+@pytest.fixture
+def faculty_api(faculty_user):
+    return client_for(faculty_user)
+
+
+@pytest.fixture
+def student_api(student_user):
+    return client_for(student_user)
+
+
+def bearer(raw: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+@pytest.fixture
+def make_token():
+    """make_token(user, scopes=["read"], **kwargs) -> (token, raw)."""
+
+    def _make(user, scopes=("read",), **kwargs):
+        issued = token_create(user=user, name=kwargs.pop("name", "test"), scopes=list(scopes), **kwargs)
+        return issued.token, issued.raw
+
+    return _make
+
+
+@pytest.fixture
+def count_queries():
+    """with count_queries() as captured: ...; len(captured) is the number of queries."""
+    return lambda: CaptureQueriesContext(connection)

@@ -1,0 +1,63 @@
+"""The cache against a real memcached (started by .ci/run), and what an outage does."""
+
+import os
+import socket
+import time
+
+import pytest
+from django.core.cache import caches
+
+from api.config.env import memcached_cache
+
+SERVERS = [s for s in os.environ.get("MEMCACHED_TEST_SERVERS", "127.0.0.1:11211").split(",") if s]
+
+
+def _reachable(server: str) -> bool:
+    host, port = server.rsplit(":", 1)
+    try:
+        with socket.create_connection((host, int(port)), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def memcached(settings):
+    if not _reachable(SERVERS[0]):
+        if os.environ.get("CI"):
+            pytest.fail(f"memcached is not running on {SERVERS[0]} (.ci/run starts it)")
+        pytest.skip(f"memcached is not running on {SERVERS[0]}: `memcached -d -l 127.0.0.1` to run these")
+    settings.CACHES = {"default": memcached_cache(SERVERS)}
+    cache = caches["default"]
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+def test_values_round_trip_through_memcached(memcached):
+    memcached.set("wafer:test", {"a": [1, 2]}, timeout=30)
+    assert memcached.get("wafer:test") == {"a": [1, 2]}
+    assert memcached.add("wafer:n", 1) and memcached.incr("wafer:n") == 2
+    memcached.delete("wafer:test")
+    assert memcached.get("wafer:test") is None
+
+
+def test_django_uses_memcached_for_throttles(memcached, api, db):
+    assert memcached.get("throttle_anon_127.0.0.1") is None
+    api.get("/api/v1/organisations/")
+    assert len(memcached.get("throttle_anon_127.0.0.1")) == 1  # one request in the window
+
+
+def test_an_unreachable_memcached_slows_nothing_down_and_raises_nothing(settings):
+    settings.CACHES = {"default": memcached_cache(["127.0.0.1:9"])}
+    cache = caches["default"]
+    started = time.monotonic()
+    cache.set("k", "v")
+    assert cache.get("k") is None
+    assert cache.get_many(["a", "b"]) == {}
+    assert time.monotonic() - started < 2
+
+
+def test_the_api_still_answers_when_memcached_is_down(settings, api, db):
+    settings.CACHES = {"default": memcached_cache(["127.0.0.1:9"])}
+    assert api.get("/api/v1/organisations/").status_code == 200
