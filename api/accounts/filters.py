@@ -2,9 +2,10 @@ import django_filters
 from django.db.models import Q
 
 from api.accounts.models import Organisation, User
+from api.core.filters import WaferFilterSet
 
 
-class OrganisationFilter(django_filters.FilterSet):
+class OrganisationFilter(WaferFilterSet):
     q = django_filters.CharFilter(method="search", label="Name or short name contains")
 
     class Meta:
@@ -15,7 +16,7 @@ class OrganisationFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(WaferFilterSet):
     q = django_filters.CharFilter(method="search", label="Name contains")
     organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all())
 

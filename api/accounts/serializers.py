@@ -32,7 +32,7 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     """A person as others see them: the email only where the viewer may see it."""
 
-    organisation = OrganisationBriefSerializer(read_only=True)
+    organisation = OrganisationBriefSerializer(read_only=True, allow_null=True)
     full_name = serializers.CharField(read_only=True)
     email = serializers.SerializerMethodField()
 
@@ -66,7 +66,7 @@ class PersonWriteSerializer(serializers.ModelSerializer):
 class MeSerializer(serializers.ModelSerializer):
     """The signed-in caller, with how they are signed in."""
 
-    organisation = OrganisationSerializer(read_only=True)
+    organisation = OrganisationSerializer(read_only=True, allow_null=True)
     full_name = serializers.CharField(read_only=True)
     is_staff = serializers.BooleanField(read_only=True)
     auth = serializers.SerializerMethodField()

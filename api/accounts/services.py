@@ -80,7 +80,7 @@ def person_create(*, password: str | None = None, **fields) -> User:
 
 @transaction.atomic
 def person_update(*, person: User, password: str | None = None, **fields) -> User:
-    person = User.objects.select_for_update().select_related("organisation").get(pk=person.pk)
+    person = User.objects.select_for_update().get(pk=person.pk)  # no joins: SQL Server locks the first table only
     before = snapshot(person, PERSON_FIELDS)
     for key, value in fields.items():
         if key in PERSON_FIELDS:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -130,6 +131,7 @@ def _json_or_none(request, status_code: int, code: str, detail: str):
     return None
 
 
+@csrf_exempt  # an unknown path is a 404 whatever the method, never a CSRF page
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /api/ answer the JSON envelope, also with DEBUG on."""
     return JsonResponse(envelope(404, "not_found", f"No API endpoint at {request.path}."), status=404)
@@ -162,3 +164,11 @@ def permission_denied(request, exception=None):
     return _json_or_none(request, 403, "permission_denied", "Permission denied.") or html_permission_denied(
         request, exception
     )
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: JSON under /api/, Django's page elsewhere (the admin)."""
+    from django.views.csrf import csrf_failure as html_csrf_failure
+
+    detail = f"CSRF Failed: {reason}" if reason else "CSRF Failed."
+    return _json_or_none(request, 403, "permission_denied", detail) or html_csrf_failure(request, reason)

@@ -25,12 +25,14 @@ ERROR_RESPONSES = {
     "401": "Not signed in, or the token is invalid, expired or revoked.",
     "403": "Signed in, but not allowed to do this.",
     "404": "No such resource, or not visible to the caller.",
+    "409": "It cannot be deleted while other records refer to it.",
     "429": "Too many requests; see Retry-After.",
     "503": "The database cannot be reached; see Retry-After.",
 }
 # Responses that apply only to some operations.
 ONLY_FOR_WRITES = {"400"}
 ONLY_WITH_PATH_PARAMETERS = {"404"}
+ONLY_FOR_DELETES = {"409"}
 RETRY_AFTER_HEADER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
 
 
@@ -66,6 +68,8 @@ def add_error_responses(result, generator, request, public):
                 if code in ONLY_FOR_WRITES and method in {"get", "head", "options"} and not operation.get("parameters"):
                     continue
                 if code in ONLY_WITH_PATH_PARAMETERS and "{" not in path and method != "get":
+                    continue
+                if code in ONLY_FOR_DELETES and method != "delete":
                     continue
                 responses.setdefault(code, _error_response(code, description))
     return result

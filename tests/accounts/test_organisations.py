@@ -158,3 +158,26 @@ def test_query_count_does_not_grow_with_page_size(api, django_assert_max_num_que
         factories.OrganisationFactory()
     with django_assert_max_num_queries(len(one)):
         assert len(api.get(URL, {"page_size": 50}).json()["results"]) == 31
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"page_size": "abc"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "-5"}, "page_size"),
+        ({"page_size": ["5", "6"]}, "page_size"),
+        ({"page": "0"}, "page"),
+        ({"page": "first"}, "page"),
+    ],
+)
+def test_malformed_paging_parameters_are_400(api, params, field):
+    response = api.get(URL, params)
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == [field]
+
+
+def test_the_last_page_can_be_named(api):
+    for _ in range(3):
+        factories.OrganisationFactory()
+    assert len(api.get(URL, {"page_size": 2, "page": "last"}).json()["results"]) == 1

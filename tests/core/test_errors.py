@@ -170,3 +170,20 @@ def test_an_unreachable_database_answers_503_json_quickly():
 
 def test_factories_university_kind():
     assert factories.OrganisationFactory(university=True).kind == "university"
+
+
+def test_unknown_api_paths_are_404_json_for_writes_with_a_session_too(member_user):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(member_user)
+    response = client.put("/api/v1/people/0.5/", {"x": 1}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_csrf_failures_outside_drf_answer_json_under_api(rf):
+    from api.core.errors import csrf_failure
+
+    response = csrf_failure(rf.post("/api/v1/anything/"), reason="CSRF cookie not set.")
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
+    assert csrf_failure(rf.post("/admin/login/"), reason="x")["Content-Type"].startswith("text/html")

@@ -1,11 +1,11 @@
 """/api/v1/auth/tokens/: list, create (the secret is shown once), rename and revoke API tokens."""
 
-import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from api.core.filters import StrictBooleanFilter, WaferFilterSet
 from api.core.permissions import IsAuthenticated, is_staff
 from api.core.tokens import services
 from api.core.tokens.authentication import token_of
@@ -18,8 +18,8 @@ from api.core.tokens.serializers import (
 )
 
 
-class ApiTokenFilter(django_filters.FilterSet):
-    active = django_filters.BooleanFilter(method="filter_active", label="Neither revoked nor expired")
+class ApiTokenFilter(WaferFilterSet):
+    active = StrictBooleanFilter(method="filter_active", label="Neither revoked nor expired")
 
     class Meta:
         model = ApiToken
