@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.db import models
 
 from api.accounts import services
 from api.accounts.models import Organisation, User
@@ -14,6 +15,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "membership_tier", "active"]
     search_fields = ["name", "short_name"]
     fields = ["name", "short_name", "kind", "membership_tier", "active", "website"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default, today
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in self.fields if name in form.cleaned_data}

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api.accounts.views.auth import CsrfView, LoginView, LogoutView, MeView
+from api.accounts.views.auth import CsrfView, LoginView, LogoutView, MeView, PasswordView
 from api.accounts.views.organisations import OrganisationViewSet
 from api.accounts.views.people import PersonViewSet
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("auth/login/", LoginView.as_view(), name="auth-login"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", MeView.as_view(), name="auth-me"),
+    path("auth/password/", PasswordView.as_view(), name="auth-password"),
     *router.urls,
 ]

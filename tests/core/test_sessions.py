@@ -123,3 +123,50 @@ def test_me_for_anonymous_is_401(api):
     response = api.get(ME)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_people_edit_their_own_name_but_not_their_role(member_api, member_user):
+    response = member_api.patch(ME, {"given_name": "Dan", "title": "CTO", "role": "staff"}, format="json")
+    assert response.status_code == 200
+    assert (response.json()["given_name"], response.json()["title"], response.json()["role"]) == (
+        "Dan",
+        "CTO",
+        "member",
+    )
+    event = AuditEvent.objects.get(action="update")
+    assert event.actor == member_user and event.changes == {
+        "given_name": [member_user.given_name, "Dan"],
+        "title": ["", "CTO"],
+    }
+
+
+def test_own_name_cannot_be_blank(member_api):
+    response = member_api.patch(ME, {"family_name": ""}, format="json")
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["family_name"]
+
+
+def test_changing_ones_password_needs_the_current_one_and_keeps_the_session(member_user):
+    client, csrf = browser()
+    client.post(LOGIN, {"email": member_user.email, "password": PASSWORD}, HTTP_X_CSRFTOKEN=csrf)
+    csrf = client.cookies["csrftoken"].value
+    url = "/api/v1/auth/password/"
+    wrong = client.post(
+        url, {"current_password": "nope", "new_password": "a brand new passphrase"}, HTTP_X_CSRFTOKEN=csrf
+    )
+    assert wrong.status_code == 400 and list(wrong.json()["fields"]) == ["current_password"]
+    weak = client.post(url, {"current_password": PASSWORD, "new_password": "123"}, HTTP_X_CSRFTOKEN=csrf)
+    assert weak.status_code == 400 and list(weak.json()["fields"]) == ["new_password"]
+    ok = client.post(
+        url, {"current_password": PASSWORD, "new_password": "a brand new passphrase"}, HTTP_X_CSRFTOKEN=csrf
+    )
+    assert ok.status_code == 204
+    assert client.get(ME).status_code == 200  # this session stays signed in
+    member_user.refresh_from_db()
+    assert member_user.check_password("a brand new passphrase")
+    assert AuditEvent.objects.filter(
+        action="update", changes__has_key="password"
+    ).exists() or AuditEvent.objects.filter(action="update").last().changes == {"password": "changed"}
+
+
+def test_anonymous_cannot_change_a_password(api):
+    assert api.post("/api/v1/auth/password/", {"current_password": "a", "new_password": "b"}).status_code == 401

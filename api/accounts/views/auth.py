@@ -1,6 +1,6 @@
 """Signing in and out with a session (the SPA), and who am I."""
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -10,7 +10,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.accounts.serializers import LoginSerializer, MeSerializer
+from api.accounts.serializers import LoginSerializer, MeSerializer, MeUpdateSerializer, PasswordChangeSerializer
+from api.accounts.services import person_update
 from api.core.audit.services import audit_record
 from api.core.throttling import LoginThrottle
 from api.core.tokens.authentication import token_of
@@ -67,6 +68,34 @@ class LogoutView(APIView):
 
 
 class MeView(APIView):
+    """Who am I; people may correct their own name and title (role and organisation are staff's)."""
+
     @extend_schema(responses=MeSerializer, tags=["auth"])
     def get(self, request):
         return _me(request)
+
+    @extend_schema(request=MeUpdateSerializer, responses=MeSerializer, tags=["auth"])
+    def patch(self, request):
+        serializer = MeUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        request.user = person_update(person=request.user, **serializer.validated_data)
+        return _me(request)
+
+
+class PasswordView(APIView):
+    """Change one's own password; the current one is required. Other sessions stay signed in."""
+
+    throttle_classes = [LoginThrottle]  # guessing the current password is a sign-in attempt
+
+    @extend_schema(
+        request=PasswordChangeSerializer, responses={204: OpenApiResponse(description="Changed.")}, tags=["auth"]
+    )
+    def post(self, request):
+        serializer = PasswordChangeSerializer(data=request.data, context={"user": request.user})
+        serializer.is_valid(raise_exception=True)
+        if not request.user.check_password(serializer.validated_data["current_password"]):
+            raise ValidationError({"current_password": ["This is not your current password."]})
+        user = person_update(person=request.user, password=serializer.validated_data["new_password"])
+        if token_of(request) is None:
+            update_session_auth_hash(request._request, user)  # keep this session signed in
+        return Response(status=status.HTTP_204_NO_CONTENT)
