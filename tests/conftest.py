@@ -85,34 +85,21 @@ def student_user(university):
     return factories.student(university, email="khan@westbridge.example.edu")
 
 
-@pytest.fixture
-def staff_api(staff_user):
-    return client_for(staff_user)
+def _client_fixture(user_fixture: str):
+    @pytest.fixture
+    def signed_in(request):
+        return client_for(request.getfixturevalue(user_fixture))
+
+    signed_in.__doc__ = f"An API client signed in as {user_fixture}."
+    return signed_in
 
 
-@pytest.fixture
-def member_api(member_user):
-    return client_for(member_user)
-
-
-@pytest.fixture
-def other_member_api(other_member):
-    return client_for(other_member)
-
-
-@pytest.fixture
-def inactive_member_api(inactive_member):
-    return client_for(inactive_member)
-
-
-@pytest.fixture
-def faculty_api(faculty_user):
-    return client_for(faculty_user)
-
-
-@pytest.fixture
-def student_api(student_user):
-    return client_for(student_user)
+staff_api = _client_fixture("staff_user")
+member_api = _client_fixture("member_user")
+other_member_api = _client_fixture("other_member")
+inactive_member_api = _client_fixture("inactive_member")
+faculty_api = _client_fixture("faculty_user")
+student_api = _client_fixture("student_user")
 
 
 def bearer(raw: str) -> APIClient:

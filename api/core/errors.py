@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -134,7 +135,15 @@ def _json_or_none(request, status_code: int, code: str, detail: str):
 @csrf_exempt  # an unknown path is a 404 whatever the method, never a CSRF page
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /api/ answer the JSON envelope, also with DEBUG on."""
-    return JsonResponse(envelope(404, "not_found", f"No API endpoint at {request.path}."), status=404)
+    detail = f"No API endpoint at {request.path}."
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            detail += f" Did you mean {request.path}/ (with a trailing slash)?"
+    return JsonResponse(envelope(404, "not_found", detail), status=404)
 
 
 def page_not_found(request, exception=None):

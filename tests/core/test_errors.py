@@ -187,3 +187,11 @@ def test_csrf_failures_outside_drf_answer_json_under_api(rf):
     assert response.status_code == 403
     assert response["Content-Type"] == "application/json"
     assert csrf_failure(rf.post("/admin/login/"), reason="x")["Content-Type"].startswith("text/html")
+
+
+def test_a_missing_trailing_slash_is_pointed_out(api):
+    response = api.post("/api/v1/organisations", {}, format="json")
+    assert response.status_code == 404
+    assert response.json()["detail"] == (
+        "No API endpoint at /api/v1/organisations. Did you mean /api/v1/organisations/ (with a trailing slash)?"
+    )

@@ -70,26 +70,24 @@ def _keys_and_ordering(model):
         yield "Meta.ordering", _resolve(model, model._meta.ordering)
 
 
-def text_field_violations(model_list):
-    """TextField is nvarchar(max): never a key (error 1919) and never sorted on."""
+def _max_fields_in_keys(model_list, field_class):
     return [
-        f"{model._meta.label}: TextField {field.name} in {where}"
+        f"{model._meta.label}: {field_class.__name__} {field.name} in {where}"
         for model in model_list
         for where, fields in _keys_and_ordering(model)
         for field in fields
-        if isinstance(field, models.TextField)
+        if isinstance(field, field_class)
     ]
+
+
+def text_field_violations(model_list):
+    """TextField is nvarchar(max): never a key (error 1919) and never sorted on."""
+    return _max_fields_in_keys(model_list, models.TextField)
 
 
 def json_field_violations(model_list):
     """JSONField is nvarchar(max) too; index a generated column instead (research notes 1.3)."""
-    return [
-        f"{model._meta.label}: JSONField {field.name} in {where}"
-        for model in model_list
-        for where, fields in _keys_and_ordering(model)
-        for field in fields
-        if isinstance(field, models.JSONField)
-    ]
+    return _max_fields_in_keys(model_list, models.JSONField)
 
 
 def char_key_violations(model_list):
