@@ -123,3 +123,14 @@ class PasswordChangeSerializer(serializers.Serializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
         return value
+
+
+class PersonBriefSerializer(serializers.ModelSerializer):
+    """A name for lists of people elsewhere (task teams, authors); never an email."""
+
+    full_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "given_name", "family_name", "full_name"]
+        read_only_fields = fields

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api.core",
     "api.accounts",
+    "api.research",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,12 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 # Private uploads: served only through Wafer's access checks, never as static files.
 MEDIA_ROOT = BASE_DIR / env_str("MEDIA_ROOT", "var/media")  # relative paths are under the project
 MEDIA_URL = None
+# How gated files leave Wafer (api.core.files.delivery): stream | x-accel-redirect | x-sendfile.
+FILE_DELIVERY = env_str("FILE_DELIVERY", "stream")
+FILE_DELIVERY_PREFIX = env_str("FILE_DELIVERY_PREFIX", "/protected-files/")  # nginx internal location
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# Bigger uploads spill from memory to a temporary file while they are checked.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / env_str("STATIC_ROOT", "var/static")
 STORAGES = {
@@ -134,6 +141,24 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"  # sqlserver.md: database-side local-time truncation ignores DST
 USE_I18N = True
 USE_TZ = True
+
+# Deliverables are due until the end of their due date in this time zone (api.research.deadlines).
+DEADLINE_TIME_ZONE = env_str("DEADLINE_TIME_ZONE", "UTC")
+
+# --- Email (deliverable reminders) ------------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wafer@localhost")
+# The web address people follow from emails to the SPA.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -190,7 +215,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.core.schema.add_error_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "api.accounts.models.Organisation.Kind",
+        "MembershipTierEnum": "api.accounts.models.Organisation.Tier",
+        "RoleEnum": "api.accounts.models.User.Role",
+        "TaskStatusEnum": "api.research.models.ResearchTask.Status",
+        "DeliverableKindEnum": "api.research.models.Deliverable.Kind",
+        "DeliverableStatusEnum": "api.research.models.Deliverable.Status",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from api.core import errors, health
 api_v1 = [
     path("", include("api.core.urls")),
     path("", include("api.accounts.urls")),
+    path("", include("api.research.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

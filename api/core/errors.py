@@ -27,6 +27,16 @@ logger = logging.getLogger(__name__)
 DATABASE_RETRY_AFTER_SECONDS = 5
 
 
+class Conflict(Exception):
+    """A request that is valid but conflicts with the current state (409), e.g. accepting a
+    deliverable that was never submitted. Services raise it; the handler answers the envelope."""
+
+    def __init__(self, detail: str, code: str = "conflict"):
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code
+
+
 def envelope(status_code: int, code: str, detail: str, fields: dict | None = None, **extra) -> dict:
     body = {"status": status_code, "code": code, "detail": detail}
     if fields is not None:
@@ -108,6 +118,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
 
+    if isinstance(exc, Conflict):
+        set_rollback()
+        return Response(envelope(409, exc.code, exc.detail), status=409)
     if isinstance(exc, (ProtectedError, RestrictedError)):
         set_rollback()
         detail = "This cannot be deleted while other records refer to it."

@@ -1,0 +1,34 @@
+from rest_framework.permissions import SAFE_METHODS, AllowAny
+
+from api.core.permissions import IsStaff
+from api.core.viewsets import ServiceModelViewSet
+from api.research import selectors, services
+from api.research.filters import TaskFilter
+from api.research.models import ResearchTask
+from api.research.serializers import TaskSerializer, TaskWriteSerializer
+
+
+class TaskViewSet(ServiceModelViewSet):
+    """Research tasks. Anyone sees summaries of non-confidential tasks; `access: full` rows add the
+    team, sponsors and a deliverable summary. Confidential tasks exist only for their team,
+    their sponsors' people and staff. Staff create and edit tasks."""
+
+    queryset = ResearchTask.objects.none()
+    read_serializer_class = TaskSerializer
+    write_serializer_class = TaskWriteSerializer
+    filterset_class = TaskFilter
+    ordering_fields = ["number", "title", "start", "end"]
+    create_service = staticmethod(services.task_create)
+    update_service = staticmethod(services.task_update)
+    delete_service = staticmethod(services.task_delete)
+    instance_kwarg = "task"
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method in SAFE_METHODS else [IsStaff()]
+
+    def get_queryset(self):
+        return selectors.task_list(viewer=self.request.user)
+
+    def read_response(self, instance, status_code=200):
+        # Re-read through the selector so the response carries the caller's access annotations.
+        return super().read_response(self.get_queryset().get(pk=instance.pk), status_code)
