@@ -25,14 +25,16 @@ ERROR_RESPONSES = {
     "401": "Not signed in, or the token is invalid, expired or revoked.",
     "403": "Signed in, but not allowed to do this.",
     "404": "No such resource, or not visible to the caller.",
-    "409": "It cannot be deleted while other records refer to it.",
+    "409": "It conflicts with the current state (e.g. deleting what others refer to, an illegal transition).",
+    "413": "The uploaded file is larger than the configured limit.",
     "429": "Too many requests; see Retry-After.",
     "503": "The database cannot be reached; see Retry-After.",
 }
 # Responses that apply only to some operations.
 ONLY_FOR_WRITES = {"400"}
 ONLY_WITH_PATH_PARAMETERS = {"404"}
-ONLY_FOR_DELETES = {"409"}
+ONLY_ON_OBJECTS = {"409"}
+ONLY_FOR_UPLOADS = {"413"}
 RETRY_AFTER_HEADER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
 
 
@@ -69,7 +71,12 @@ def add_error_responses(result, generator, request, public):
                     continue
                 if code in ONLY_WITH_PATH_PARAMETERS and "{" not in path and method != "get":
                     continue
-                if code in ONLY_FOR_DELETES and method != "delete":
+                on_an_object = method in {"delete", "put", "patch"} or (method == "post" and "{" in path)
+                if code in ONLY_ON_OBJECTS and not on_an_object:
+                    continue
+                if code in ONLY_FOR_UPLOADS and "multipart/form-data" not in operation.get("requestBody", {}).get(
+                    "content", {}
+                ):
                     continue
                 responses.setdefault(code, _error_response(code, description))
     return result

@@ -45,9 +45,15 @@ class ResearchTask(models.Model):
     university = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="research_tasks", limit_choices_to={"kind": "university"}
     )
-    principal_investigators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="led_tasks", blank=True)
-    students = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="student_tasks", blank=True)
-    liaisons = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="liaison_tasks", blank=True)
+    principal_investigators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="led_tasks", blank=True, limit_choices_to={"role": "faculty"}
+    )
+    students = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="student_tasks", blank=True, limit_choices_to={"role": "student"}
+    )
+    liaisons = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="liaison_tasks", blank=True, limit_choices_to={"role": "member"}
+    )
     sponsors = models.ManyToManyField(
         Organisation, related_name="sponsored_tasks", blank=True, limit_choices_to={"kind": "member"}
     )
