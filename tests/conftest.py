@@ -18,6 +18,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    # Uploaded files of one test never reach another test, or the developer's var/.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def api():
     """An anonymous client."""

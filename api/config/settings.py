@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "api.core",
     "api.accounts",
     "api.research",
+    "api.feedback",
 ]
 
 MIDDLEWARE = [

@@ -89,3 +89,10 @@ def can(user, task, condition) -> bool:
     if condition is EVERYTHING:
         return True
     return ResearchTask.objects.filter(condition, pk=task.pk).exists()
+
+
+def on_tasks(condition) -> Q:
+    """A task condition, restated for rows that belong to a task (deliverables, feedback)."""
+    if condition is EVERYTHING or condition is NOTHING:
+        return condition
+    return Q(task__in=ResearchTask.objects.filter(condition).values("pk"))

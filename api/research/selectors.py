@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 
 from api.accounts.models import User
 from api.research import access
@@ -55,7 +55,7 @@ def deliverable_list(*, viewer) -> QuerySet[Deliverable]:
     if full is access.NOTHING:
         return Deliverable.objects.none()
     return (
-        Deliverable.objects.filter(_on_tasks(full))
+        Deliverable.objects.filter(access.on_tasks(full))
         .select_related("task")
         .prefetch_related(
             Prefetch(
@@ -65,18 +65,11 @@ def deliverable_list(*, viewer) -> QuerySet[Deliverable]:
             Prefetch("extensions", queryset=DeliverableExtension.objects.order_by("extended_at", "id")),
         )
         .annotate(
-            file_access=access_flag(_on_tasks(access.files(viewer))),
-            leads_task=access_flag(_on_tasks(access.leads(viewer))),
+            file_access=access_flag(access.on_tasks(access.files(viewer))),
+            leads_task=access_flag(access.on_tasks(access.leads(viewer))),
         )
         .order_by("due_on", "id")
     )
-
-
-def _on_tasks(condition):
-    """A task condition, restated for rows that belong to a task."""
-    if condition is access.EVERYTHING or condition is access.NOTHING:
-        return condition
-    return Q(task__in=ResearchTask.objects.filter(condition).values("pk"))
 
 
 def deliverable_summary(deliverables, *, today, now) -> dict:
@@ -98,6 +91,6 @@ def deliverable_summary(deliverables, *, today, now) -> dict:
             summary["late"] += 1
         elif deliverable.submitted_at is not None:
             summary["on_time"] += 1
-        if status in Deliverable.OPEN and not overdue and deliverable.due_on <= horizon:
+        if status in Deliverable.OPEN and not overdue and today <= deliverable.due_on <= horizon:
             summary["due_next_30_days"] += 1
     return summary

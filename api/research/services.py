@@ -218,14 +218,14 @@ def report_submit(*, deliverable: Deliverable, upload: CheckedUpload, summary: s
             deliverable.submitted_late = now >= deliverable.deadline_at
         deliverable.status = Deliverable.Status.SUBMITTED
         deliverable.save(update_fields=["status", "submitted_at", "submitted_late", "updated_at"])
+        audit_record(
+            action="submit_report",
+            target=deliverable,
+            changes={"status": [before_status, deliverable.status], "report_version": version, "sha256": upload.sha256},
+        )
     except Exception:
         default_storage.delete(stored_name)  # nothing half-written: no orphaned file either
         raise
-    audit_record(
-        action="submit_report",
-        target=deliverable,
-        changes={"status": [before_status, deliverable.status], "report_version": version, "sha256": upload.sha256},
-    )
     return report
 
 

@@ -21,10 +21,17 @@ def test_creating_a_task_in_the_admin_saves_its_team_through_the_service(
     response = staff_browser.post(
         "/admin/research/researchtask/add/",
         {
-            "number": "3160.001", "title": "EUV resists", "abstract": "", "program": program.pk,
-            "university": university.pk, "start": "2026-01-01", "end": "2026-12-31", "status": "active",
-            "principal_investigators": [faculty_user.pk], "sponsors": [member_company.pk],
-        },  # fmt: skip
+            "number": "3160.001",
+            "title": "EUV resists",
+            "abstract": "",
+            "program": program.pk,
+            "university": university.pk,
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "status": "active",
+            "principal_investigators": [faculty_user.pk],
+            "sponsors": [member_company.pk],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     task = ResearchTask.objects.get(number="3160.001")
@@ -39,10 +46,15 @@ def test_the_admin_refuses_a_student_as_principal_investigator(staff_browser, un
     response = staff_browser.post(
         "/admin/research/researchtask/add/",
         {
-            "number": "3160.002", "title": "x", "program": program.pk, "university": university.pk,
-            "start": "2026-01-01", "end": "2026-12-31", "status": "active",
+            "number": "3160.002",
+            "title": "x",
+            "program": program.pk,
+            "university": university.pk,
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "status": "active",
             "principal_investigators": [student_user.pk],
-        },  # fmt: skip
+        },
     )
     assert response.status_code in {200, 400}
     assert not ResearchTask.objects.exists()

@@ -8,6 +8,7 @@ Either way the response is an attachment with a safe name and `nosniff`, and nev
 by shared caches.
 """
 
+import unicodedata
 from urllib.parse import quote
 
 from django.conf import settings
@@ -21,8 +22,14 @@ MODES = {"stream", "x-accel-redirect", "x-sendfile"}
 
 
 def content_disposition(filename: str) -> str:
-    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "").replace("\\", "") or "download"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    """An attachment header every browser reads: an ASCII fallback and the exact UTF-8 name (RFC 6266)."""
+    filename = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C") or "download"
+    folded = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    folded = folded.replace('"', "").replace("\\", "").replace("/", "_").strip()
+    stem, dot, extension = folded.rpartition(".")
+    if not folded or (dot and not stem.strip(" ._")):
+        folded = f"download.{extension}" if dot else "download"
+    return f"attachment; filename=\"{folded}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _headers(response, *, filename: str, content_type: str, size: int | None):

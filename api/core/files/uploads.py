@@ -66,7 +66,8 @@ def safe_filename(original: str, extension: str, max_length: int = 120) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in {"C"})  # controls, bidi tricks
     name = re.sub(r"[^\w.\- ()]+", "_", name).strip(" ._") or "file"
     stem = re.sub(r"\.[A-Za-z0-9]{1,8}$", "", name) or "file"
-    return f"{stem[: max_length - len(extension) - 1]}.{extension}"
+    stem = stem[: max_length - len(extension) - 1].rstrip(" .") or "file"  # the cut may expose dots
+    return f"{stem}.{extension}"
 
 
 def check_upload(uploaded, *, field: str = "file", kinds: tuple[str, ...] = ("pdf",), max_bytes=None) -> CheckedUpload:

@@ -19,6 +19,7 @@ from api.research.serializers import (
     ReasonSerializer,
     ReportUploadSerializer,
 )
+from api.research.views.permissions import StaffOnRowsTheyCanSee
 
 STAFF_ACTIONS = {"create", "update", "partial_update", "destroy", "accept", "request_revision", "extend", "skip"}
 
@@ -38,7 +39,9 @@ class DeliverableViewSet(ServiceModelViewSet):
     instance_kwarg = "deliverable"
 
     def get_permissions(self):
-        return [IsStaff()] if self.action in STAFF_ACTIONS else [IsAuthenticated()]
+        if self.action == "create":
+            return [IsStaff()]
+        return [StaffOnRowsTheyCanSee()] if self.action in STAFF_ACTIONS else [IsAuthenticated()]
 
     def get_serializer_class(self):
         if self.action in {"update", "partial_update"}:

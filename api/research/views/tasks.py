@@ -6,6 +6,7 @@ from api.research import selectors, services
 from api.research.filters import TaskFilter
 from api.research.models import ResearchTask
 from api.research.serializers import TaskSerializer, TaskWriteSerializer
+from api.research.views.permissions import StaffOnRowsTheyCanSee
 
 
 class TaskViewSet(ServiceModelViewSet):
@@ -24,7 +25,10 @@ class TaskViewSet(ServiceModelViewSet):
     instance_kwarg = "task"
 
     def get_permissions(self):
-        return [AllowAny()] if self.request.method in SAFE_METHODS else [IsStaff()]
+        if self.request.method in SAFE_METHODS:
+            return [AllowAny()]
+        # Edits of a task the caller cannot see are a 404, like reading it.
+        return [IsStaff()] if self.action == "create" else [StaffOnRowsTheyCanSee()]
 
     def get_queryset(self):
         return selectors.task_list(viewer=self.request.user)
