@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from api.accounts.models import Organisation, User
-from api.core.audit.services import audit_record, diff, snapshot
+from api.core.audit.services import audit_record, audited_update, diff, snapshot
 
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "membership_tier", "active", "website")
 PERSON_FIELDS = ("email", "given_name", "family_name", "role", "organisation", "title", "is_active")
@@ -33,20 +33,14 @@ def organisation_create(**fields) -> Organisation:
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, **fields) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    before = snapshot(organisation, ORGANISATION_FIELDS)
-    for key, value in fields.items():
-        if key in ORGANISATION_FIELDS:
-            setattr(organisation, key, value)
-    if "name" in fields:
-        _check_unique_name(organisation.name, exclude_pk=organisation.pk)
-    if "kind" in fields and fields["kind"] != before["kind"] and organisation.people.exists():
-        raise ValidationError({"kind": ["The kind cannot change while people belong to the organisation."]})
-    organisation.full_clean()
-    organisation.save()
-    changes = diff(before, snapshot(organisation, ORGANISATION_FIELDS))
-    if changes:
-        audit_record(action="update", target=organisation, changes=changes)
-    return organisation
+    kind_before = organisation.kind
+
+    def check(edited):
+        _check_unique_name(edited.name, exclude_pk=edited.pk)
+        if edited.kind != kind_before and edited.people.exists():
+            raise ValidationError({"kind": ["The kind cannot change while people belong to the organisation."]})
+
+    return audited_update(organisation, fields, editable=ORGANISATION_FIELDS, check=check)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.accounts.access import member_company
-from api.core.audit.services import audit_record, diff, snapshot
+from api.core.audit.services import audit_record, audited_update, snapshot
 from api.core.errors import Conflict
 from api.feedback.models import RUBRIC, Feedback, FeedbackReply
 from api.research import access
@@ -82,17 +82,11 @@ def feedback_update(*, feedback: Feedback, **fields) -> Feedback:
     """The rubric and the comment, by the author, until someone replies (409 after)."""
     feedback = _locked(feedback)
     _check_open(feedback, "edit")
-    before = snapshot(feedback, EDITABLE_FIELDS)
-    for key in EDITABLE_FIELDS:
-        if key in fields:
-            setattr(feedback, key, fields[key])
-    feedback.comment = _require_text(feedback.comment, "comment", "Write a comment.")
-    feedback.full_clean()
-    feedback.save()
-    changes = diff(before, snapshot(feedback, EDITABLE_FIELDS))
-    if changes:
-        audit_record(action="update", target=feedback, changes=changes)
-    return feedback
+
+    def check(edited):
+        edited.comment = _require_text(edited.comment, "comment", "Write a comment.")
+
+    return audited_update(feedback, fields, editable=EDITABLE_FIELDS, check=check)
 
 
 @transaction.atomic

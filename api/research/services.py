@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from api.accounts.models import Organisation, User
-from api.core.audit.services import audit_record, diff, snapshot
+from api.core.audit.services import audit_record, audited_update, diff, snapshot
 from api.core.errors import Conflict
 from api.core.files.uploads import CheckedUpload, generated_name
 from api.research.models import Deliverable, DeliverableExtension, Program, ProgressReport, ResearchTask
@@ -46,16 +46,7 @@ def program_create(**fields) -> Program:
 @transaction.atomic
 def program_update(*, program: Program, **fields) -> Program:
     program = Program.objects.select_for_update().get(pk=program.pk)
-    before = snapshot(program, PROGRAM_FIELDS)
-    for key, value in fields.items():
-        if key in PROGRAM_FIELDS:
-            setattr(program, key, value)
-    program.full_clean()
-    program.save()
-    changes = diff(before, snapshot(program, PROGRAM_FIELDS))
-    if changes:
-        audit_record(action="update", target=program, changes=changes)
-    return program
+    return audited_update(program, fields, editable=PROGRAM_FIELDS)
 
 
 @transaction.atomic
@@ -165,17 +156,7 @@ def deliverable_create(*, task: ResearchTask, title: str, kind: str, due_on) -> 
 @transaction.atomic
 def deliverable_update(*, deliverable: Deliverable, **fields) -> Deliverable:
     """Title and kind. The due date changes only through an extension, the status only by actions."""
-    deliverable = _locked(deliverable)
-    before = snapshot(deliverable, DELIVERABLE_FIELDS)
-    for key in ("title", "kind"):
-        if key in fields:
-            setattr(deliverable, key, fields[key])
-    deliverable.full_clean()
-    deliverable.save()
-    changes = diff(before, snapshot(deliverable, DELIVERABLE_FIELDS))
-    if changes:
-        audit_record(action="update", target=deliverable, changes=changes)
-    return deliverable
+    return audited_update(_locked(deliverable), fields, editable=("title", "kind"))
 
 
 @transaction.atomic

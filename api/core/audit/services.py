@@ -53,3 +53,20 @@ def audit_record(*, action: str, target, changes: dict | None = None) -> AuditEv
         target_repr=str(target)[:200],
         changes=_jsonable(changes or {}),
     )
+
+
+def audited_update(instance, changes: dict, *, editable, check=None):
+    """The common shape of an update service: apply the editable `changes`, validate (`check`,
+    then full_clean), save, and audit what really changed. The caller holds the row lock."""
+    before = snapshot(instance, editable)
+    for key, value in changes.items():
+        if key in editable:
+            setattr(instance, key, value)
+    if check is not None:
+        check(instance)
+    instance.full_clean()
+    instance.save()
+    changed = diff(before, snapshot(instance, editable))
+    if changed:
+        audit_record(action="update", target=instance, changes=changed)
+    return instance
