@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 
 
 class StrictBooleanField(forms.Field):
@@ -23,8 +24,43 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+MAX_ID = 2**63 - 1  # the largest primary key any of our databases stores (bigint)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A primary key: a whole number that fits a bigint (a float or a huge number is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+        # What the OpenAPI contract says of this parameter, description included.
+        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+        if self.label:
+            schema["description"] = str(self.label)
+        extend_schema_field(schema)(self)
+
+
+class StrictFilterForm(forms.Form):
+    """A parameter given with no value is an error for anything but free text: `?due_before=`
+    most likely means a client bug, and silently ignoring it would widen the result."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) and self.data.get(name) == "":
+                self.add_error(name, "Give a value, or leave the parameter out.")
+        return cleaned
+
+
 class WaferFilterSet(django_filters.FilterSet):
     FILTER_DEFAULTS = {
         **django_filters.FilterSet.FILTER_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
+
+    def get_form_class(self):
+        fields = {name: filter_.field for name, filter_ in self.filters.items()}
+        return type(f"{type(self).__name__}Form", (StrictFilterForm,), fields)

@@ -1,6 +1,4 @@
-import django_filters
-
-from api.core.filters import StrictBooleanFilter, WaferFilterSet
+from api.core.filters import IdFilter, StrictBooleanFilter, WaferFilterSet
 from api.feedback.models import Feedback
 
 
@@ -8,10 +6,10 @@ class FeedbackFilter(WaferFilterSet):
     """Filters narrow what the caller already sees: an id the caller cannot see matches nothing
     (plain numbers, never a lookup whose error would confirm that the id exists)."""
 
-    task = django_filters.NumberFilter(field_name="task_id", label="A task's id")
-    deliverable = django_filters.NumberFilter(field_name="deliverable_id", label="A deliverable's id")
-    report = django_filters.NumberFilter(field_name="report_id", label="A progress report's id")
-    author = django_filters.NumberFilter(field_name="author_id", label="The author's id")
+    task = IdFilter(field_name="task_id", label="A task's id")
+    deliverable = IdFilter(field_name="deliverable_id", label="A deliverable's id")
+    report = IdFilter(field_name="report_id", label="A progress report's id")
+    author = IdFilter(field_name="author_id", label="The author's id")
     has_reply = StrictBooleanFilter(method="filter_has_reply", label="The task's investigators have replied")
     hidden = StrictBooleanFilter(label="Hidden by staff (only staff, and authors for their own, see hidden rows)")
 

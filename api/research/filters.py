@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from api.accounts.models import Organisation
-from api.core.filters import StrictBooleanFilter, WaferFilterSet
+from api.core.filters import IdFilter, StrictBooleanFilter, WaferFilterSet
 from api.research.models import Deliverable, Program, ResearchTask
 
 
@@ -16,8 +16,8 @@ class ProgramFilter(WaferFilterSet):
 class TaskFilter(WaferFilterSet):
     program = django_filters.ModelChoiceFilter(queryset=Program.objects.all())
     university = django_filters.ModelChoiceFilter(queryset=Organisation.objects.filter(kind="university"))
-    pi = django_filters.NumberFilter(method="filter_pi", label="Principal investigator (a person's id)")
-    sponsor = django_filters.NumberFilter(method="filter_sponsor", label="Sponsoring company (an organisation's id)")
+    pi = IdFilter(method="filter_pi", label="Principal investigator (a person's id)")
+    sponsor = IdFilter(method="filter_sponsor", label="Sponsoring company (an organisation's id)")
     active_on = django_filters.DateFilter(method="filter_active_on", label="Running on this date")
     q = django_filters.CharFilter(method="search", label="Number, title or abstract contains")
 
