@@ -43,3 +43,14 @@ class SignedInStaffWrites(StaffWritesOthersRead):
 
     def has_permission(self, request, view):
         return is_signed_in(request.user) and super().has_permission(request, view)
+
+
+class StaffOnRowsTheyCanSee(IsStaff):
+    """Staff only, decided once the row is found: a row the caller cannot see stays a 404
+    (get_object looks in the caller's scoped queryset first), one they can see is a 403."""
+
+    def has_permission(self, request, view):
+        return is_signed_in(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        return is_staff(request.user)

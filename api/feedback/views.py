@@ -7,7 +7,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from api.accounts.access import is_staff, member_company
-from api.core.permissions import IsAuthenticated, IsStaff
+from api.core.permissions import IsAuthenticated, StaffOnRowsTheyCanSee
 from api.core.viewsets import ServiceModelViewSet
 from api.feedback import selectors, services
 from api.feedback.filters import FeedbackFilter
@@ -55,7 +55,7 @@ class FeedbackViewSet(ServiceModelViewSet):
 
     def get_permissions(self):
         if self.action in STAFF_ACTIONS:
-            return [IsStaff()]
+            return [StaffOnRowsTheyCanSee()]  # 404 for feedback the caller cannot see
         if self.action == "create":
             return [IsAuthenticated(), GivesFeedback()]
         return [IsAuthenticated()]

@@ -176,31 +176,30 @@ def test_who_replies(request, role, feedback):
     assert FeedbackReply.objects.count() == (1 if REPLY[role] == 201 else 0)
 
 
-MODERATE = {  # role: status of POST hide/ (and of unhide/ once hidden)
-    "api": 401,
-    "student_api": 403,
-    "faculty_api": 403,
-    "other_faculty_api": 403,
-    "member_api": 403,
-    "colleague_api": 403,
-    "other_member_api": 403,
-    "inactive_member_api": 403,
-    "staff_api": 200,
-    "read_token": 403,
+MODERATE = {  # role: (status of POST hide/, of unhide/ once hidden); 404 where the caller cannot see it
+    "api": (401, 401),
+    "student_api": (404, 404),
+    "faculty_api": (403, 404),  # hidden feedback is for staff and its author only
+    "other_faculty_api": (404, 404),
+    "member_api": (403, 403),  # the author
+    "colleague_api": (403, 404),
+    "other_member_api": (404, 404),
+    "inactive_member_api": (404, 404),
+    "staff_api": (200, 200),
+    "read_token": (403, 403),
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_who_moderates(request, role, feedback, staff_user):
     client = caller(request, role)
-    assert (
-        client.post(f"{URL}{feedback.pk}/hide/", {"reason": "Off topic."}, format="json").status_code == MODERATE[role]
-    )
+    hide, unhide = MODERATE[role]
+    assert client.post(f"{URL}{feedback.pk}/hide/", {"reason": "Off topic."}, format="json").status_code == hide
     feedback.refresh_from_db()
-    assert feedback.hidden == (MODERATE[role] == 200)
+    assert feedback.hidden == (hide == 200)
     if not feedback.hidden:
         Feedback.objects.filter(pk=feedback.pk).update(hidden=True, hidden_reason="Spam.")
-    assert client.post(f"{URL}{feedback.pk}/unhide/").status_code == MODERATE[role]
+    assert client.post(f"{URL}{feedback.pk}/unhide/").status_code == unhide
 
 
 def test_a_staff_token_with_the_read_scope_cannot_moderate(staff_user, make_token, feedback):

@@ -6,7 +6,7 @@ from rest_framework.parsers import MultiPartParser
 
 from api.core.files.delivery import deliver
 from api.core.files.uploads import check_upload
-from api.core.permissions import IsAuthenticated, IsStaff
+from api.core.permissions import IsAuthenticated, IsStaff, StaffOnRowsTheyCanSee
 from api.core.viewsets import ServiceModelViewSet
 from api.research import selectors, services
 from api.research.filters import DeliverableFilter
@@ -19,7 +19,6 @@ from api.research.serializers import (
     ReasonSerializer,
     ReportUploadSerializer,
 )
-from api.research.views.permissions import StaffOnRowsTheyCanSee
 
 STAFF_ACTIONS = {"create", "update", "partial_update", "destroy", "accept", "request_revision", "extend", "skip"}
 

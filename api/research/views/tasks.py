@@ -1,12 +1,11 @@
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
-from api.core.permissions import IsStaff
+from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
 from api.core.viewsets import ServiceModelViewSet
 from api.research import selectors, services
 from api.research.filters import TaskFilter
 from api.research.models import ResearchTask
 from api.research.serializers import TaskSerializer, TaskWriteSerializer
-from api.research.views.permissions import StaffOnRowsTheyCanSee
 
 
 class TaskViewSet(ServiceModelViewSet):
