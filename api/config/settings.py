@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "api.core",
     "api.accounts",
     "api.research",
+    "api.publications",
     "api.feedback",
 ]
 
@@ -223,6 +224,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "api.research.models.ResearchTask.Status",
         "DeliverableKindEnum": "api.research.models.Deliverable.Kind",
         "DeliverableStatusEnum": "api.research.models.Deliverable.Status",
+        "PublicationKindEnum": "api.publications.models.Publication.Kind",
+        "PublicationAccessEnum": "api.publications.models.Publication.Access",
     },
 }
 

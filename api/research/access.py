@@ -26,7 +26,7 @@ def _member_of(relation, user) -> Q:
     return Q(pk__in=relation.through.objects.filter(user=user).values("researchtask_id"))
 
 
-def _team(user) -> Q:
+def team(user) -> Q:
     return (
         _member_of(ResearchTask.principal_investigators, user)
         | _member_of(ResearchTask.students, user)
@@ -34,7 +34,7 @@ def _team(user) -> Q:
     )
 
 
-def _sponsored_by(company) -> Q:
+def sponsored_by(company) -> Q:
     return Q(pk__in=ResearchTask.sponsors.through.objects.filter(organisation=company).values("researchtask_id"))
 
 
@@ -51,8 +51,8 @@ def visible(user) -> Q:
     if not _signed_in(user):
         return public
     company = member_company(user)
-    condition = public | _team(user)
-    return condition | _sponsored_by(company) if company is not None else condition
+    condition = public | team(user)
+    return condition | sponsored_by(company) if company is not None else condition
 
 
 def full(user) -> Q:
@@ -63,8 +63,8 @@ def full(user) -> Q:
         return NOTHING
     company = member_company(user)
     if company is not None:
-        return Q(confidential=False) | _sponsored_by(company) | _team(user)
-    return _team(user)
+        return Q(confidential=False) | sponsored_by(company) | team(user)
+    return team(user)
 
 
 def files(user) -> Q:
@@ -74,7 +74,7 @@ def files(user) -> Q:
     if not _signed_in(user):
         return NOTHING
     company = member_company(user)
-    return _team(user) | _sponsored_by(company) if company is not None else _team(user)
+    return team(user) | sponsored_by(company) if company is not None else team(user)
 
 
 def leads(user) -> Q:

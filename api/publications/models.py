@@ -1,0 +1,118 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from api.research.models import ResearchTask
+
+
+class Publication(models.Model):
+    class Kind(models.TextChoices):
+        PAPER = "paper", "Paper"
+        REPORT = "report", "Report"
+        THESIS = "thesis", "Thesis"
+        PRESENTATION = "presentation", "Presentation"
+        PATENT = "patent", "Patent"
+        OTHER = "other", "Other"
+
+    class Access(models.TextChoices):
+        PUBLIC = "public", "Public"
+        MEMBERS = "members", "Members"
+        SPONSORS = "sponsors", "Sponsors of its tasks"
+
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Searched with `q` (LIKE), never indexed: a CharField, not nvarchar(max) (sqlserver.md).
+    abstract = models.CharField(max_length=4000, blank=True)
+    year = models.PositiveSmallIntegerField()
+    published_on = models.DateField(null=True, blank=True)
+    # Normalised to lower case (api.publications.identifiers); unique when present (a filtered
+    # unique index on SQL Server).
+    doi = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    keywords = models.CharField(max_length=1000, blank=True, help_text="Lower case, separated by '; '.")
+    venue = models.CharField(max_length=300, blank=True)
+    tasks = models.ManyToManyField(ResearchTask, related_name="publications", blank=True)
+    access = models.CharField(max_length=16, choices=Access.choices, default=Access.MEMBERS)
+    embargo_until = models.DateField(
+        null=True, blank=True, help_text="Until this date at least members-only; public from it on."
+    )
+    embargo_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year", "title", "id"]
+        indexes = [
+            models.Index(fields=["year", "id"]),
+            models.Index(fields=["kind", "year"]),
+            models.Index(fields=["access", "embargo_until"]),
+            models.Index(fields=["published_on"]),
+            models.Index(fields=["title"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="embargo_needs_a_reason", condition=Q(embargo_until__isnull=True) | ~Q(embargo_reason="")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word for word in self.keywords.split("; ") if word]
+
+
+class Author(models.Model):
+    """An author in order: a person of Wafer or a free-text name, with an optional ORCID iD."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="authors")
+    position = models.PositiveSmallIntegerField()
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="authorships"
+    )
+    name = models.CharField(max_length=200, help_text="As printed; copied from the person when one is linked.")
+    orcid = models.CharField(max_length=19, blank=True)
+
+    class Meta:
+        ordering = ["publication_id", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["publication", "position"], name="author_position_unique")]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self):
+        return self.name
+
+
+class PublicationFile(models.Model):
+    """A document of a publication; its access is the publication's."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["publication_id", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class PublicationView(models.Model):
+    """A signed-in person opened a publication's detail: member-company usage for reporting."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["organisation_id", "at"]), models.Index(fields=["publication", "at"])]
+
+    def __str__(self):
+        return f"{self.publication_id} by {self.user_id} at {self.at:%Y-%m-%d}"

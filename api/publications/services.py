@@ -1,0 +1,177 @@
+"""Writes of publications, their authors and files. The API, the admin and the importer call these."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from api.accounts.models import User
+from api.core.audit.services import audit_record, diff, snapshot
+from api.core.files.uploads import CheckedUpload, generated_name
+from api.publications.identifiers import normalise_doi, normalise_orcid
+from api.publications.models import Author, Publication, PublicationFile, PublicationView
+
+FIELDS = (
+    "title", "kind", "abstract", "year", "published_on", "doi", "keywords", "venue", "access",
+    "embargo_until", "embargo_reason",
+)  # fmt: skip
+MAX_KEYWORDS_LENGTH = 1000
+
+
+def normalise_keywords(keywords) -> str:
+    """Lower case, trimmed, de-duplicated in order, joined by '; ' (compared case-insensitively everywhere)."""
+    if isinstance(keywords, str):
+        keywords = keywords.replace(",", ";").split(";")
+    seen = []
+    for word in keywords or []:
+        word = " ".join(str(word).split()).lower()
+        if word and word not in seen:
+            seen.append(word)
+    text = "; ".join(seen)
+    if len(text) > MAX_KEYWORDS_LENGTH:
+        raise ValidationError({"keywords": [f"Keywords may take at most {MAX_KEYWORDS_LENGTH} characters in all."]})
+    return text
+
+
+def _clean_fields(fields: dict) -> dict:
+    cleaned = {key: value for key, value in fields.items() if key in FIELDS}
+    if "doi" in cleaned:
+        try:
+            cleaned["doi"] = normalise_doi(cleaned["doi"])
+        except ValidationError as exc:
+            raise ValidationError({"doi": exc.messages}) from exc
+    if "keywords" in cleaned:
+        cleaned["keywords"] = normalise_keywords(cleaned["keywords"])
+    for key in ("title", "abstract", "venue", "embargo_reason"):
+        if key in cleaned and isinstance(cleaned[key], str):
+            cleaned[key] = cleaned[key].strip()
+    return cleaned
+
+
+def _check(publication: Publication) -> None:
+    errors = {}
+    if publication.embargo_until is not None and not publication.embargo_reason:
+        errors["embargo_reason"] = ["An embargo needs a reason."]
+    if publication.embargo_until is None and publication.embargo_reason:
+        errors["embargo_reason"] = ["There is no embargo to give a reason for."]
+    if publication.doi and Publication.objects.filter(doi=publication.doi).exclude(pk=publication.pk).exists():
+        errors["doi"] = ["Another publication has this DOI."]
+    if errors:
+        raise ValidationError(errors)
+    publication.full_clean()
+
+
+def _author_rows(authors) -> list[Author]:
+    """Authors in order, each {"person": User | None, "name": str, "orcid": str}."""
+    rows, errors = [], {}
+    for index, author in enumerate(authors or []):
+        person = author.get("person")
+        if person is not None and not isinstance(person, User):
+            person = User.objects.filter(pk=person).first()
+            if person is None:
+                errors[f"authors.{index}.person"] = ["No such person."]
+                continue
+        name = (author.get("name") or (person.full_name if person else "")).strip()
+        if not name:
+            errors[f"authors.{index}.name"] = ["Give the author's name or link a person."]
+            continue
+        try:
+            orcid = normalise_orcid(author.get("orcid"))
+        except ValidationError as exc:
+            errors[f"authors.{index}.orcid"] = exc.messages
+            continue
+        rows.append(Author(position=index + 1, person=person, name=name[:200], orcid=orcid))
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def _state(publication: Publication) -> dict:
+    return {
+        **snapshot(publication, FIELDS),
+        "tasks": sorted(publication.tasks.values_list("pk", flat=True)),
+        "authors": [[a.name, a.person_id, a.orcid] for a in publication.authors.order_by("position")],
+    }
+
+
+def _set_relations(publication: Publication, authors, tasks) -> None:
+    if authors is not None:
+        rows = _author_rows(authors)
+        publication.authors.all().delete()
+        for row in rows:
+            row.publication = publication
+        Author.objects.bulk_create(rows, batch_size=500)
+    if tasks is not None:
+        publication.tasks.set(tasks)
+
+
+@transaction.atomic
+def publication_create(*, authors=None, tasks=None, **fields) -> Publication:
+    publication = Publication(**_clean_fields(fields))
+    _check(publication)
+    publication.save()
+    _set_relations(publication, authors, tasks)
+    audit_record(action="create", target=publication, changes=_state(publication))
+    return publication
+
+
+@transaction.atomic
+def publication_update(*, publication: Publication, authors=None, tasks=None, **fields) -> Publication:
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    before = _state(publication)
+    for key, value in _clean_fields(fields).items():
+        setattr(publication, key, value)
+    _check(publication)
+    publication.save()
+    _set_relations(publication, authors, tasks)
+    changes = diff(before, _state(publication))
+    if changes:
+        audit_record(action="update", target=publication, changes=changes)
+    return publication
+
+
+@transaction.atomic
+def publication_delete(*, publication: Publication) -> None:
+    audit_record(action="delete", target=publication, changes=_state(publication))
+    stored = list(publication.files.values_list("file", flat=True))
+    publication.tasks.clear()
+    publication.delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in stored])
+
+
+@transaction.atomic
+def publication_file_add(*, publication: Publication, upload: CheckedUpload, uploaded_by) -> PublicationFile:
+    stored_name = default_storage.save(generated_name("publications", upload.kind), upload.file)
+    try:
+        record = PublicationFile(
+            publication=publication,
+            file=stored_name,
+            original_name=upload.original_name,
+            content_type=upload.kind.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            uploaded_by=uploaded_by,
+        )
+        record.full_clean()
+        record.save()
+        audit_record(
+            action="add_file", target=publication, changes={"file": record.original_name, "sha256": upload.sha256}
+        )
+    except Exception:
+        default_storage.delete(stored_name)  # nothing half-written: no orphaned file either
+        raise
+    return record
+
+
+@transaction.atomic
+def publication_file_delete(*, file: PublicationFile) -> None:
+    audit_record(action="remove_file", target=file.publication, changes={"file": file.original_name})
+    name = file.file.name
+    file.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def publication_view_record(*, publication: Publication, user) -> None:
+    """Count a signed-in person's detail view toward member-company usage (not audited: a read)."""
+    if user is None or not user.is_authenticated:
+        return
+    PublicationView.objects.create(publication=publication, user=user, organisation_id=user.organisation_id)
