@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("api.core.urls")),
     path("", include("api.accounts.urls")),
     path("", include("api.research.urls")),
+    path("", include("api.publications.urls")),
     path("", include("api.feedback.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -47,17 +47,27 @@ def _clean_fields(fields: dict) -> dict:
     return cleaned
 
 
-def _check(publication: Publication) -> None:
-    errors = {}
+def _check(publication: Publication, authors=None) -> list[Author] | None:
+    """Every problem at once (fields and authors), then the model's own validation."""
+    errors, rows = {}, None
+    if authors is not None:
+        try:
+            rows = _author_rows(authors)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if publication.embargo_until is not None and not publication.embargo_reason:
         errors["embargo_reason"] = ["An embargo needs a reason."]
     if publication.embargo_until is None and publication.embargo_reason:
         errors["embargo_reason"] = ["There is no embargo to give a reason for."]
     if publication.doi and Publication.objects.filter(doi=publication.doi).exclude(pk=publication.pk).exists():
         errors["doi"] = ["Another publication has this DOI."]
+    try:
+        publication.full_clean(validate_unique=False)  # the DOI is checked above, with a clearer message
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    publication.full_clean()
+    return rows
 
 
 def _author_rows(authors) -> list[Author]:
@@ -93,9 +103,8 @@ def _state(publication: Publication) -> dict:
     }
 
 
-def _set_relations(publication: Publication, authors, tasks) -> None:
-    if authors is not None:
-        rows = _author_rows(authors)
+def _set_relations(publication: Publication, rows: list[Author] | None, tasks) -> None:
+    if rows is not None:
         publication.authors.all().delete()
         for row in rows:
             row.publication = publication
@@ -107,9 +116,9 @@ def _set_relations(publication: Publication, authors, tasks) -> None:
 @transaction.atomic
 def publication_create(*, authors=None, tasks=None, **fields) -> Publication:
     publication = Publication(**_clean_fields(fields))
-    _check(publication)
+    rows = _check(publication, authors)
     publication.save()
-    _set_relations(publication, authors, tasks)
+    _set_relations(publication, rows, tasks)
     audit_record(action="create", target=publication, changes=_state(publication))
     return publication
 
@@ -120,9 +129,9 @@ def publication_update(*, publication: Publication, authors=None, tasks=None, **
     before = _state(publication)
     for key, value in _clean_fields(fields).items():
         setattr(publication, key, value)
-    _check(publication)
+    rows = _check(publication, authors)
     publication.save()
-    _set_relations(publication, authors, tasks)
+    _set_relations(publication, rows, tasks)
     changes = diff(before, _state(publication))
     if changes:
         audit_record(action="update", target=publication, changes=changes)

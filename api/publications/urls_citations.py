@@ -1,0 +1,2 @@
+# Filled in by the citations work.
+citation_urlpatterns = []

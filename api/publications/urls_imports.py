@@ -1,0 +1,2 @@
+# Filled in by the imports work.
+import_urlpatterns = []

@@ -1,0 +1,92 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from api.core.files.delivery import deliver
+from api.core.files.uploads import check_upload
+from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
+from api.core.viewsets import ServiceModelViewSet
+from api.publications import access, selectors, services
+from api.publications.filters import PublicationFilter
+from api.publications.models import Publication
+from api.publications.serializers import FileUploadSerializer, PublicationSerializer, PublicationWriteSerializer
+
+FILE_KINDS = ("pdf", "png", "jpeg", "zip")
+
+
+class PublicationViewSet(ServiceModelViewSet):
+    """Publications. A publication the caller may not see does not exist for them (404, absent
+    from lists, counts and exports); metadata and files share one rule (api.publications.access).
+    Staff create, edit and delete; staff and the faculty of a linked task add files."""
+
+    queryset = Publication.objects.none()
+    read_serializer_class = PublicationSerializer
+    write_serializer_class = PublicationWriteSerializer
+    filterset_class = PublicationFilter
+    ordering_fields = ["year", "title", "published_on"]
+    create_service = staticmethod(services.publication_create)
+    update_service = staticmethod(services.publication_update)
+    delete_service = staticmethod(services.publication_delete)
+    instance_kwarg = "publication"
+
+    def get_permissions(self):
+        if self.request.method in SAFE_METHODS:
+            return [AllowAny()]
+        if self.action == "create":
+            return [IsStaff()]
+        if self.action in {"files", "remove_file"}:
+            return [IsAuthenticated()]
+        return [StaffOnRowsTheyCanSee()]
+
+    def get_queryset(self):
+        return selectors.publication_list(viewer=self.request.user)
+
+    def read_response(self, instance, status_code=200):
+        return super().read_response(self.get_queryset().get(pk=instance.pk), status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        publication = self.get_object()
+        services.publication_view_record(publication=publication, user=request.user)
+        return self.read_response(publication)
+
+    @extend_schema(
+        request={"multipart/form-data": FileUploadSerializer},
+        responses={201: PublicationSerializer, 413: OpenApiResponse(description="The file is too large.")},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def files(self, request, pk=None):
+        """Add a file (staff, and the faculty of a linked task)."""
+        publication = self.get_object()
+        if not access.can_upload(request.user, publication):
+            raise PermissionDenied("Files are added by staff and the faculty of a linked task.")
+        serializer = FileUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = check_upload(serializer.validated_data["file"], kinds=FILE_KINDS)
+        services.publication_file_add(publication=publication, upload=upload, uploaded_by=request.user)
+        return self.read_response(publication, status_code=201)
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Removed.")})
+    @action(detail=True, methods=["delete"], url_path=r"files/(?P<file_id>\d+)")
+    def remove_file(self, request, pk=None, file_id=None):
+        publication = self.get_object()
+        file = get_object_or_404(publication.files.all(), pk=file_id)
+        if not access.can_upload(request.user, publication):
+            raise PermissionDenied("Files are removed by staff and the faculty of a linked task.")
+        services.publication_file_delete(file=file)
+        return Response(status=204)
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(description="The file (an attachment).")}
+    )
+    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>\d+)/download", permission_classes=[AllowAny])
+    def download(self, request, pk=None, file_id=None):
+        """The file, for whoever may see the publication; every download is recorded."""
+        publication = self.get_object()
+        file = get_object_or_404(publication.files.all(), pk=file_id)
+        return deliver(
+            file.file, filename=file.original_name, content_type=file.content_type, target=file, size=file.size
+        )
