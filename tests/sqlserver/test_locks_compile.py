@@ -9,12 +9,13 @@ import pytest
 
 from api.accounts.models import Organisation, User
 from api.feedback.models import Feedback
+from api.publications.models import Publication
 from api.research.models import Deliverable, Program, ResearchTask
 
 from .offline import ALIAS, parse_tsql
 
 # Every model a service locks with select_for_update().get(pk=...): keep in step with the services.
-LOCKED_MODELS = [Organisation, User, Program, ResearchTask, Deliverable, Feedback]
+LOCKED_MODELS = [Organisation, User, Program, ResearchTask, Deliverable, Feedback, Publication]
 
 
 @pytest.mark.parametrize("model", LOCKED_MODELS, ids=lambda model: model._meta.label)
@@ -35,10 +36,11 @@ def test_the_list_covers_every_service_that_locks():
 
     from api.accounts import services as accounts
     from api.feedback import services as feedback
+    from api.publications import services as publications
     from api.research import services as research
 
     locked = set()
-    for module in (accounts, research, feedback):
+    for module in (accounts, research, feedback, publications):
         locked |= set(re.findall(r"(\w+)\.objects\.select_for_update\(\)", inspect.getsource(module)))
         locked |= {"Deliverable"} if "def _locked" in inspect.getsource(module) else set()
     assert locked <= {model.__name__ for model in LOCKED_MODELS}
