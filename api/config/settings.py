@@ -128,6 +128,8 @@ MEDIA_URL = None
 FILE_DELIVERY = env_str("FILE_DELIVERY", "stream")
 FILE_DELIVERY_PREFIX = env_str("FILE_DELIVERY_PREFIX", "/protected-files/")  # nginx internal location
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# The most publications one citation export may hold (narrower filters beyond it).
+CITATION_EXPORT_MAX = env_int("CITATION_EXPORT_MAX", 5000)
 # Bigger uploads spill from memory to a temporary file while they are checked.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STATIC_URL = "static/"
@@ -226,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "DeliverableStatusEnum": "api.research.models.Deliverable.Status",
         "PublicationKindEnum": "api.publications.models.Publication.Kind",
         "PublicationAccessEnum": "api.publications.models.Publication.Access",
+        "PublicationImportFormatEnum": "api.publications.importing.FORMATS",
     },
 }
 

@@ -6,7 +6,8 @@ The effective level of a publication on a given day:
 - without an embargo: its `access`.
 Who sees a level: `public` everyone; `members` people of an active member company; `sponsors`
 people of an active member company that sponsors one of its tasks. Staff see everything; the
-team of a linked task (PIs, students, liaisons) and the people named as its authors see it too.
+team of a linked task (PIs, students, liaisons) and the people named as its authors see it too, as long
+as they have standing (people of an inactive member company get public access only, authors or not).
 Anyone else: it does not exist (404, absent from lists, counts and exports).
 """
 

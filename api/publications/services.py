@@ -39,6 +39,8 @@ def _clean_fields(fields: dict) -> dict:
             cleaned["doi"] = normalise_doi(cleaned["doi"])
         except ValidationError as exc:
             raise ValidationError({"doi": exc.messages}) from exc
+    if "embargo_until" in cleaned and cleaned["embargo_until"] is None and "embargo_reason" not in cleaned:
+        cleaned["embargo_reason"] = ""  # lifting an embargo lifts its reason
     if "keywords" in cleaned:
         cleaned["keywords"] = normalise_keywords(cleaned["keywords"])
     for key in ("title", "abstract", "venue", "embargo_reason"):
@@ -62,12 +64,19 @@ def _check(publication: Publication, authors=None) -> list[Author] | None:
     if publication.doi and Publication.objects.filter(doi=publication.doi).exclude(pk=publication.pk).exists():
         errors["doi"] = ["Another publication has this DOI."]
     try:
-        publication.full_clean(validate_unique=False)  # the DOI is checked above, with a clearer message
+        # The DOI and the embargo constraint are checked above, with clearer messages (no "__all__").
+        publication.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     return rows
+
+
+def publication_validate(*, publication: Publication) -> None:
+    """The checks publication_create and publication_update run, for a form that reports problems
+    before anything is saved (the admin). `publication` holds normalised values."""
+    _check(publication)
 
 
 def _author_rows(authors) -> list[Author]:
