@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "api.research",
     "api.publications",
     "api.feedback",
+    "api.events",
 ]
 
 MIDDLEWARE = [

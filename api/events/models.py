@@ -1,0 +1,114 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from api.accounts.models import Organisation
+from api.research.models import ResearchTask
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not an IANA time zone such as America/Chicago.") from exc
+
+
+class Event(models.Model):
+    """A conference, review meeting, webinar or workshop. Times are stored in UTC; `time_zone` is
+    where it happens, for showing local times (JSON and iCalendar)."""
+
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", "Conference"
+        REVIEW = "review", "Review meeting"
+        WEBINAR = "webinar", "Webinar"
+        WORKSHOP = "workshop", "Workshop"
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", "Public"
+        MEMBERS = "members", "Members"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    location = models.CharField(max_length=300, blank=True)
+    online_link = models.URLField(max_length=500, blank=True, help_text="Shown to confirmed registrants and staff.")
+    audience = models.CharField(max_length=16, choices=Audience.choices, default=Audience.MEMBERS)
+    capacity = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: unlimited.")
+    company_cap = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Confirmed seats per member company; empty: no cap."
+    )
+    registration_opens_at = models.DateTimeField(null=True, blank=True)
+    registration_closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until it starts.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    tasks = models.ManyToManyField(ResearchTask, related_name="events", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["status", "starts_at"]), models.Index(fields=["kind", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(name="event_ends_after_it_starts", condition=Q(ends_at__gt=models.F("starts_at")))
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The event ends before it starts."})
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            raise ValidationError({"registration_closes_at": "Registration closes before it opens."})
+
+
+class Registration(models.Model):
+    """One person's place at an event. Waiting-list positions are unique and gap-free per event."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed"
+        WAITLISTED = "waitlisted", "Waitlisted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations")
+    # The member company the seat counts against (the person's at registration time), for caps.
+    company = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    position = models.PositiveIntegerField(null=True, blank=True, help_text="Place on the waiting list (1 = next).")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["event_id", "created_at", "id"]
+        indexes = [models.Index(fields=["event", "status", "position"]), models.Index(fields=["person", "event"])]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="one_registration_per_person"),
+            models.UniqueConstraint(
+                fields=["event", "position"], condition=Q(position__isnull=False), name="waitlist_position_unique"
+            ),
+            models.CheckConstraint(
+                name="only_the_waitlisted_have_a_position",
+                condition=Q(status="waitlisted", position__isnull=False) | (~Q(status="waitlisted") & Q(position=None)),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} at {self.event_id}: {self.status}"

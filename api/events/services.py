@@ -1,0 +1,206 @@
+"""Registration with capacity, per-company caps and an auto-promoting waiting list.
+
+Every change to an event's seats locks the event row first (select_for_update), so parallel
+registrations for one event are serialised: the confirmed count never passes the capacity or a
+company's cap, and waiting-list positions stay unique and gap-free (1..n). Emails go out after
+the commit (api.events.notifications).
+"""
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from api.accounts.access import member_company
+from api.core.audit.services import audit_record
+from api.core.errors import Conflict
+from api.events.access import may_attend
+from api.events.models import Event, Registration
+from api.events.notifications import notify
+
+CONFIRMED, WAITLISTED, CANCELLED = (
+    Registration.Status.CONFIRMED,
+    Registration.Status.WAITLISTED,
+    Registration.Status.CANCELLED,
+)
+
+
+class AlreadyRegistered(Conflict):
+    """A second registration for the same event: 409, carrying the existing registration."""
+
+    def __init__(self, registration: Registration):
+        super().__init__("You are already registered for this event.", code="already_registered")
+        self.registration = registration
+
+
+def _locked(event: Event) -> Event:
+    # No joins in a locking query: SQL Server puts the lock hint on the first table only.
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _seats(event: Event) -> tuple[int, dict]:
+    """Confirmed seats in all and per company (one grouped query, under the event's lock)."""
+    rows = (
+        Registration.objects.filter(event=event, status=CONFIRMED)
+        .values("company_id")
+        .annotate(n=Count("id"))
+        .order_by("company_id")
+    )
+    by_company = {row["company_id"]: row["n"] for row in rows}
+    return sum(by_company.values()), by_company
+
+
+def _fits(event: Event, company_id, total: int, by_company: dict) -> bool:
+    if event.capacity is not None and total >= event.capacity:
+        return False
+    if event.company_cap is not None and company_id is not None:
+        return by_company.get(company_id, 0) < event.company_cap
+    return True
+
+
+def _check_open(event: Event, now) -> None:
+    if event.status == Event.Status.CANCELLED:
+        raise Conflict("The event is cancelled.", code="event_cancelled")
+    if event.status != Event.Status.PUBLISHED:
+        raise Conflict("The event is not open for registration yet.", code="registration_closed")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise Conflict(
+            f"Registration opens at {event.registration_opens_at:%Y-%m-%d %H:%M} UTC.", code="registration_closed"
+        )
+    closes = event.registration_closes_at or event.starts_at
+    if now >= closes:
+        raise Conflict("Registration for this event has closed.", code="registration_closed")
+
+
+def _next_position(event: Event) -> int:
+    return (Registration.objects.filter(event=event).aggregate(last=Max("position"))["last"] or 0) + 1
+
+
+def _close_gap(event: Event, freed: int) -> None:
+    """Move everyone behind `freed` up one place, front first, so no two rows ever share a place."""
+    behind = Registration.objects.filter(event=event, position__gt=freed).order_by("position")
+    for registration in behind.only("id", "position"):
+        Registration.objects.filter(pk=registration.pk).update(position=registration.position - 1)
+
+
+def _promote(event: Event) -> list[Registration]:
+    """Confirm waiting people, in order, while seats free up; someone blocked by their company's
+    cap keeps their place and the next person who fits goes first."""
+    promoted = []
+    while True:
+        total, by_company = _seats(event)
+        if event.capacity is not None and total >= event.capacity:
+            break
+        waiting = Registration.objects.filter(event=event, status=WAITLISTED).order_by("position")
+        registration = next((r for r in waiting if _fits(event, r.company_id, total, by_company)), None)
+        if registration is None:
+            break
+        freed = registration.position
+        registration.status, registration.position, registration.confirmed_at = CONFIRMED, None, timezone.now()
+        registration.save(update_fields=["status", "position", "confirmed_at"])
+        _close_gap(event, freed)
+        audit_record(action="promote", target=registration, changes={"status": [WAITLISTED, CONFIRMED]})
+        notify("promoted", registration)
+        promoted.append(registration)
+    return promoted
+
+
+@transaction.atomic
+def registration_create(*, event: Event, person, registered_by=None) -> Registration:
+    event = _locked(event)
+    _check_open(event, timezone.now())
+    if not may_attend(person, event):
+        raise Conflict("This event is for members of the consortium.", code="not_eligible")
+    existing = Registration.objects.filter(event=event, person=person).first()
+    if existing is not None and existing.status != CANCELLED:
+        raise AlreadyRegistered(existing)
+    company = member_company(person)
+    total, by_company = _seats(event)
+    registration = existing or Registration(event=event, person=person)
+    registration.company = company
+    registration.registered_by = registered_by
+    registration.created_at = timezone.now()
+    registration.cancelled_at = registration.checked_in_at = None
+    if _fits(event, getattr(company, "pk", None), total, by_company):
+        registration.status, registration.position, registration.confirmed_at = CONFIRMED, None, timezone.now()
+    else:
+        registration.status, registration.position = WAITLISTED, _next_position(event)
+    registration.save()
+    audit_record(
+        action="register",
+        target=registration,
+        changes={"status": registration.status, "position": registration.position},
+    )
+    notify(registration.status, registration)
+    return registration
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> Registration:
+    event = _locked(registration.event)
+    registration = Registration.objects.get(pk=registration.pk)
+    if registration.status == CANCELLED:
+        return registration
+    if registration.checked_in_at is not None:
+        raise Conflict("This person has already checked in.", code="checked_in")
+    was, freed = registration.status, registration.position
+    registration.status, registration.position, registration.cancelled_at = CANCELLED, None, timezone.now()
+    registration.save(update_fields=["status", "position", "cancelled_at"])
+    if freed is not None:
+        _close_gap(event, freed)
+    audit_record(action="cancel", target=registration, changes={"status": [was, CANCELLED]})
+    notify("cancelled", registration)
+    if was == CONFIRMED:
+        _promote(event)
+    return registration
+
+
+@transaction.atomic
+def registration_check_in(*, registration: Registration) -> Registration:
+    event = _locked(registration.event)
+    registration = Registration.objects.get(pk=registration.pk)
+    if event.status == Event.Status.CANCELLED:
+        raise Conflict("The event is cancelled.", code="event_cancelled")
+    if registration.status != CONFIRMED:
+        raise Conflict(
+            f"Only confirmed registrations check in; this one is {registration.status}.", code="invalid_state"
+        )
+    if registration.checked_in_at is None:
+        registration.checked_in_at = timezone.now()
+        registration.save(update_fields=["checked_in_at"])
+        audit_record(action="check_in", target=registration, changes={"checked_in_at": registration.checked_in_at})
+    return registration
+
+
+@transaction.atomic
+def event_set_seats(*, event: Event, capacity=..., company_cap=...) -> Event:
+    """Change the capacity or the per-company cap; freed seats go to the waiting list at once."""
+    event = _locked(event)
+    changes = {}
+    if capacity is not ...:
+        changes["capacity"] = [event.capacity, capacity]
+        event.capacity = capacity
+    if company_cap is not ...:
+        changes["company_cap"] = [event.company_cap, company_cap]
+        event.company_cap = company_cap
+    event.full_clean()
+    event.save()
+    audit_record(action="update", target=event, changes=changes)
+    _promote(event)
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event) -> Event:
+    """Cancel the event and every registration; everyone registered is told (after the commit)."""
+    event = _locked(event)
+    if event.status == Event.Status.CANCELLED:
+        return event
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    now = timezone.now()
+    for registration in Registration.objects.filter(event=event).exclude(status=CANCELLED).select_related("person"):
+        registration.status, registration.position, registration.cancelled_at = CANCELLED, None, now
+        registration.save(update_fields=["status", "position", "cancelled_at"])
+        notify("event_cancelled", registration)
+    audit_record(action="cancel", target=event, changes={"status": "cancelled"})
+    return event
