@@ -112,3 +112,77 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.person_id} at {self.event_id}: {self.status}"
+
+
+class AgendaSession(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=300)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    room = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["event_id", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(name="session_ends_after_it_starts", condition=Q(ends_at__gt=models.F("starts_at")))
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Speaker(models.Model):
+    """A speaker of a session in order: a person of Wafer or a name."""
+
+    session = models.ForeignKey(AgendaSession, on_delete=models.CASCADE, related_name="speakers")
+    position = models.PositiveSmallIntegerField()
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["session_id", "position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionMaterial(models.Model):
+    """Slides and papers of a session: gated files, for registrants and staff."""
+
+    session = models.ForeignKey(AgendaSession, on_delete=models.CASCADE, related_name="materials")
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session_id", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class FeedToken(models.Model):
+    """The secret in a personal calendar feed URL. Not an API token: it reads one feed only.
+
+    Stored as a SHA-256 hash like API tokens; revoking it (or making a new one) ends the old URL.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"feed token of {self.person_id}"

@@ -45,6 +45,34 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='AgendaSession',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=300)),
+                ('starts_at', models.DateTimeField()),
+                ('ends_at', models.DateTimeField()),
+                ('room', models.CharField(blank=True, max_length=100)),
+                ('description', models.TextField(blank=True)),
+                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='events.event')),
+            ],
+            options={
+                'ordering': ['event_id', 'starts_at', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='FeedToken',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key_hash', models.CharField(max_length=64, unique=True)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('revoked_at', models.DateTimeField(blank=True, null=True)),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feed_tokens', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['-created_at', '-id'],
+            },
+        ),
+        migrations.CreateModel(
             name='Registration',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -63,6 +91,36 @@ class Migration(migrations.Migration):
                 'ordering': ['event_id', 'created_at', 'id'],
             },
         ),
+        migrations.CreateModel(
+            name='SessionMaterial',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file', models.FileField(max_length=255, upload_to='')),
+                ('original_name', models.CharField(max_length=200)),
+                ('content_type', models.CharField(max_length=100)),
+                ('size', models.BigIntegerField()),
+                ('sha256', models.CharField(max_length=64)),
+                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='materials', to='events.agendasession')),
+                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'ordering': ['session_id', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='Speaker',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField()),
+                ('name', models.CharField(max_length=200)),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='speakers', to='events.agendasession')),
+            ],
+            options={
+                'ordering': ['session_id', 'position', 'id'],
+            },
+        ),
         migrations.AddIndex(
             model_name='event',
             index=models.Index(fields=['status', 'starts_at'], name='events_even_status_5c3d55_idx'),
@@ -74,6 +132,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='event',
             constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_ends_after_it_starts'),
+        ),
+        migrations.AddConstraint(
+            model_name='agendasession',
+            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='session_ends_after_it_starts'),
         ),
         migrations.AddIndex(
             model_name='registration',
