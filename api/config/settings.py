@@ -230,6 +230,10 @@ SPECTACULAR_SETTINGS = {
         "PublicationKindEnum": "api.publications.models.Publication.Kind",
         "PublicationAccessEnum": "api.publications.models.Publication.Access",
         "PublicationImportFormatEnum": "api.publications.importing.FORMATS",
+        "EventKindEnum": "api.events.models.Event.Kind",
+        "EventAudienceEnum": "api.events.models.Event.Audience",
+        "EventStatusEnum": "api.events.models.Event.Status",
+        "RegistrationStatusEnum": "api.events.models.Registration.Status",
     },
 }
 

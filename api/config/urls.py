@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("api.research.urls")),
     path("", include("api.publications.urls")),
     path("", include("api.feedback.urls")),
+    path("", include("api.events.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

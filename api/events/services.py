@@ -6,15 +6,18 @@ company's cap, and waiting-list positions stay unique and gap-free (1..n). Email
 the commit (api.events.notifications).
 """
 
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
 from api.accounts.access import member_company
-from api.core.audit.services import audit_record
+from api.core.audit.services import audit_record, diff, snapshot
 from api.core.errors import Conflict
+from api.core.files.uploads import generated_name
 from api.events.access import may_attend
-from api.events.models import Event, Registration
+from api.events.models import AgendaSession, Event, Registration, SessionMaterial, Speaker
 from api.events.notifications import notify
 
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -122,8 +125,8 @@ def registration_create(*, event: Event, person, registered_by=None) -> Registra
     registration.cancelled_at = registration.checked_in_at = None
     if _fits(event, getattr(company, "pk", None), total, by_company):
         registration.status, registration.position, registration.confirmed_at = CONFIRMED, None, timezone.now()
-    else:
-        registration.status, registration.position = WAITLISTED, _next_position(event)
+    else:  # a reused row may have been confirmed before it was cancelled
+        registration.status, registration.position, registration.confirmed_at = WAITLISTED, _next_position(event), None
     registration.save()
     audit_record(
         action="register",
@@ -204,3 +207,104 @@ def event_cancel(*, event: Event) -> Event:
         notify("event_cancelled", registration)
     audit_record(action="cancel", target=event, changes={"status": "cancelled"})
     return event
+
+
+# --- Events (staff) -----------------------------------------------------------------------------
+
+EVENT_FIELDS = (
+    "kind", "title", "description", "starts_at", "ends_at", "time_zone", "location", "online_link", "audience",
+    "capacity", "company_cap", "registration_opens_at", "registration_closes_at", "status",
+)  # fmt: skip
+
+
+def _replace_sessions(event: Event, sessions) -> None:
+    errors = {}
+    for index, data in enumerate(sessions):
+        starts, ends = data["starts_at"], data["ends_at"]
+        if ends <= starts:
+            errors[f"sessions.{index}.ends_at"] = ["The session ends before it starts."]
+        elif starts < event.starts_at or ends > event.ends_at:
+            errors[f"sessions.{index}.starts_at"] = ["A session happens within its event's times."]
+    if errors:
+        raise ValidationError(errors)
+    if event.sessions.filter(materials__isnull=False).exists():
+        raise Conflict("Sessions with materials cannot be replaced; remove their materials first.")
+    event.sessions.all().delete()
+    for data in sessions:
+        session = AgendaSession.objects.create(
+            event=event, title=data["title"], starts_at=data["starts_at"], ends_at=data["ends_at"],
+            room=data.get("room", ""), description=data.get("description", ""),
+        )  # fmt: skip
+        for position, speaker in enumerate(data.get("speakers") or [], start=1):
+            person = speaker.get("person")
+            name = (speaker.get("name") or (person.full_name if person else "")).strip()
+            Speaker.objects.create(session=session, position=position, person=person, name=name or "Speaker")
+
+
+def _event_state(event: Event) -> dict:
+    return {**snapshot(event, EVENT_FIELDS), "tasks": sorted(event.tasks.values_list("pk", flat=True))}
+
+
+@transaction.atomic
+def event_create(*, tasks=None, sessions=None, **fields) -> Event:
+    event = Event(**{key: value for key, value in fields.items() if key in EVENT_FIELDS})
+    if event.status == Event.Status.CANCELLED:
+        raise Conflict("Create the event first; cancel it afterwards.")
+    event.full_clean()
+    event.save()
+    if tasks is not None:
+        event.tasks.set(tasks)
+    if sessions is not None:
+        _replace_sessions(event, sessions)
+    audit_record(action="create", target=event, changes=_event_state(event))
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, tasks=None, sessions=None, **fields) -> Event:
+    """Edit an event. More seats (capacity or company cap) promote waiting people at once; setting
+    the status to cancelled cancels every registration (event_cancel)."""
+    event = _locked(event)
+    before = _event_state(event)
+    cancelling = fields.get("status") == Event.Status.CANCELLED and event.status != Event.Status.CANCELLED
+    if event.status == Event.Status.CANCELLED and fields.get("status", event.status) != Event.Status.CANCELLED:
+        raise Conflict("A cancelled event stays cancelled; create a new one.", code="event_cancelled")
+    for key, value in fields.items():
+        if key in EVENT_FIELDS and not (key == "status" and cancelling):
+            setattr(event, key, value)
+    event.full_clean()
+    event.save()
+    if tasks is not None:
+        event.tasks.set(tasks)
+    if sessions is not None:
+        _replace_sessions(event, sessions)
+    changes = diff(before, _event_state(event))
+    if changes:
+        audit_record(action="update", target=event, changes=changes)
+    if cancelling:
+        return event_cancel(event=event)
+    _promote(event)
+    return event
+
+
+@transaction.atomic
+def material_add(*, session, upload, uploaded_by):
+    stored_name = default_storage.save(generated_name("events", upload.kind), upload.file)
+    try:
+        material = SessionMaterial.objects.create(
+            session=session, file=stored_name, original_name=upload.original_name,
+            content_type=upload.kind.content_type, size=upload.size, sha256=upload.sha256, uploaded_by=uploaded_by,
+        )  # fmt: skip
+        audit_record(action="add_material", target=session.event, changes={"file": upload.original_name})
+    except Exception:
+        default_storage.delete(stored_name)
+        raise
+    return material
+
+
+@transaction.atomic
+def material_remove(*, material) -> None:
+    audit_record(action="remove_material", target=material.session.event, changes={"file": material.original_name})
+    name = material.file.name
+    material.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))

@@ -1,0 +1,101 @@
+"""Reads of events and registrations, scoped by api.events.access."""
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from api.accounts.access import is_staff
+from api.events import access
+from api.events.models import AgendaSession, Event, Registration, SessionMaterial, Speaker
+
+
+def _count(status):
+    """A correlated count (no GROUP BY over the event's columns, which include nvarchar(max) on SQL Server)."""
+    rows = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def event_list(*, viewer) -> QuerySet[Event]:
+    """Upcoming (not yet ended) events first, soonest first; then past events."""
+    now = timezone.now()
+    sessions = AgendaSession.objects.order_by("starts_at", "id").prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.order_by("position", "id")),
+        Prefetch("materials", queryset=SessionMaterial.objects.order_by("id")),
+    )
+    return (
+        Event.objects.filter(access.visible(viewer))
+        .prefetch_related(Prefetch("sessions", queryset=sessions), "tasks")
+        .annotate(
+            is_past=Case(When(ends_at__lt=now, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            confirmed_count=_count(Registration.Status.CONFIRMED),
+            waitlisted_count=_count(Registration.Status.WAITLISTED),
+        )
+        .order_by("is_past", "starts_at", "id")
+    )
+
+
+def own_registrations(*, viewer, events) -> dict:
+    """The caller's registration per event id, for a page of events (one query)."""
+    if viewer is None or not viewer.is_authenticated:
+        return {}
+    rows = Registration.objects.filter(person=viewer, event__in=[event.pk for event in events])
+    return {row.event_id: row for row in rows}
+
+
+def registration_list(*, viewer, event: Event) -> QuerySet[Registration]:
+    """Staff see everyone's registrations for the event; others their own."""
+    queryset = Registration.objects.filter(event=event).select_related("person", "company")
+    if not is_staff(viewer):
+        queryset = queryset.filter(person=viewer)
+    return queryset.order_by("created_at", "id")
+
+
+def event_figures(*, event: Event) -> dict:
+    by_status = dict(
+        Registration.objects.filter(event=event).values_list("status").annotate(n=Count("id")).order_by("status")
+    )
+    checked_in = Registration.objects.filter(event=event, checked_in_at__isnull=False).count()
+    companies = (
+        Registration.objects.filter(event=event)
+        .exclude(status=Registration.Status.CANCELLED)
+        .values("company_id", "company__name")
+        .annotate(
+            confirmed=Count("id", filter=Q(status=Registration.Status.CONFIRMED)),
+            waitlisted=Count("id", filter=Q(status=Registration.Status.WAITLISTED)),
+            checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
+        )
+        .order_by("company__name", "company_id")
+    )
+    return {
+        "confirmed": by_status.get(Registration.Status.CONFIRMED, 0),
+        "waitlisted": by_status.get(Registration.Status.WAITLISTED, 0),
+        "cancelled": by_status.get(Registration.Status.CANCELLED, 0),
+        "checked_in": checked_in,
+        "companies": [
+            {
+                "company": row["company_id"],
+                "name": row["company__name"] or "No member company",
+                "confirmed": row["confirmed"],
+                "waitlisted": row["waitlisted"],
+                "checked_in": row["checked_in"],
+            }
+            for row in companies
+        ],
+    }
+
+
+def material_for(*, viewer, event: Event) -> QuerySet[SessionMaterial]:
+    """Session files the caller may download: staff, and people with a confirmed seat. Others: none (404)."""
+    materials = SessionMaterial.objects.filter(session__event=event)
+    if is_staff(viewer):
+        return materials
+    if viewer is None or not viewer.is_authenticated:
+        return materials.none()
+    seated = Registration.objects.filter(event=event, person=viewer, status=Registration.Status.CONFIRMED).exists()
+    return materials if seated else materials.none()

@@ -1,0 +1,2 @@
+# Filled in by the calendar (iCalendar) work.
+calendar_urlpatterns = []
