@@ -48,9 +48,12 @@ def own_registrations(*, viewer, events) -> dict:
     return {row.event_id: row for row in rows}
 
 
-def registration_list(*, viewer, event: Event) -> QuerySet[Registration]:
-    """Staff see everyone's registrations for the event; others their own."""
-    queryset = Registration.objects.filter(event=event).select_related("person", "company")
+def registration_list(*, viewer, event_id) -> QuerySet[Registration]:
+    """Staff see everyone's registrations for the event; others their own (of events they can see)."""
+    visible_events = Event.objects.filter(access.visible(viewer)).values("pk")
+    queryset = Registration.objects.filter(event_id=event_id, event__in=visible_events).select_related(
+        "person", "company"
+    )
     if not is_staff(viewer):
         queryset = queryset.filter(person=viewer)
     return queryset.order_by("created_at", "id")

@@ -72,7 +72,8 @@ def make_view(route, callback, user, query_params=None):
         for method, action in actions.items():
             setattr(view, method, getattr(view, action))
     django_request = APIRequestFactory().get("/" + route, query_params or {})
-    view.setup(django_request)
+    # Nested routes (events/<event_pk>/registrations/) need their parent's id: any id compiles.
+    view.setup(django_request, **dict.fromkeys(re.findall(r"<(\w+)>", route), "1"))
     view.format_kwarg = None
     view.request = view.initialize_request(django_request)
     view.request.user = user

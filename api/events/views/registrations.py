@@ -30,12 +30,18 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return super().get_permissions()
 
     def event(self):
+        """The event in the URL, if the caller may see it (404 otherwise)."""
         if not hasattr(self, "_event"):
             self._event = get_object_or_404(selectors.event_list(viewer=self.request.user), pk=self.kwargs["event_pk"])
         return self._event
 
     def get_queryset(self):
-        return selectors.registration_list(viewer=self.request.user, event=self.event())
+        # No query here: the event's visibility is a subquery of the registrations' own query.
+        return selectors.registration_list(viewer=self.request.user, event_id=self.kwargs["event_pk"])
+
+    def list(self, request, *args, **kwargs):
+        self.event()  # an event the caller cannot see is a 404, not an empty list
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=RegisterSerializer, responses={201: RegistrationSerializer, 409: RegistrationSerializer})
     def create(self, request, event_pk=None):
