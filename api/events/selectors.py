@@ -1,12 +1,15 @@
 """Reads of events and registrations, scoped by api.events.access."""
 
+import datetime
+
 from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from api.accounts.access import is_staff
+from api.core.tokens.services import hash_token
 from api.events import access
-from api.events.models import AgendaSession, Event, Registration, SessionMaterial, Speaker
+from api.events.models import AgendaSession, Event, FeedToken, Registration, SessionMaterial, Speaker
 
 
 def _count(status):
@@ -75,6 +78,8 @@ def event_figures(*, event: Event) -> dict:
         )
         .order_by("company__name", "company_id")
     )
+    # "No member company" last on every database (SQLite and SQL Server sort NULL first, PostgreSQL last).
+    companies = sorted(companies, key=lambda row: (row["company_id"] is None, row["company__name"] or ""))
     return {
         "confirmed": by_status.get(Registration.Status.CONFIRMED, 0),
         "waitlisted": by_status.get(Registration.Status.WAITLISTED, 0),
@@ -102,3 +107,47 @@ def material_for(*, viewer, event: Event) -> QuerySet[SessionMaterial]:
         return materials.none()
     seated = Registration.objects.filter(event=event, person=viewer, status=Registration.Status.CONFIRMED).exists()
     return materials if seated else materials.none()
+
+
+# Calendar feeds: upcoming events and those of the last FEED_PAST_DAYS, at most FEED_LIMIT, soonest first.
+FEED_PAST_DAYS = 90
+FEED_LIMIT = 500
+
+
+def _feed_window():
+    return timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS)
+
+
+def calendar_event(*, viewer, event_id) -> Event | None:
+    """One event for its .ics, if the caller may see it (one query, no agenda)."""
+    return Event.objects.filter(access.visible(viewer), pk=event_id).first()
+
+
+def calendar_insider(*, viewer, event: Event) -> bool:
+    """Whether the caller may see the event's online link: staff and people with a confirmed seat."""
+    if is_staff(viewer):
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return Registration.objects.filter(event=event, person=viewer, status=Registration.Status.CONFIRMED).exists()
+
+
+def public_feed_events() -> QuerySet[Event]:
+    """What anyone may see, published or cancelled (drafts are never visible to the anonymous)."""
+    visible = Event.objects.filter(access.visible(None), ends_at__gte=_feed_window())
+    return visible.order_by("starts_at", "id")[:FEED_LIMIT]
+
+
+def personal_feed_registrations(*, person) -> QuerySet[Registration]:
+    """The person's registrations (any status) of events they may still see, with their events."""
+    visible = Event.objects.filter(access.visible(person)).values("pk")
+    rows = Registration.objects.filter(person=person, event__in=visible, event__ends_at__gte=_feed_window())
+    return rows.select_related("event").order_by("event__starts_at", "event_id", "id")[:FEED_LIMIT]
+
+
+def feed_token_owner(*, raw: str):
+    """The active person whose unrevoked feed token this is, or None."""
+    token = FeedToken.objects.select_related("person").filter(key_hash=hash_token(raw), revoked_at=None).first()
+    if token is None or not token.person.is_active:
+        return None
+    return token.person

@@ -154,8 +154,18 @@ class SessionWriteSerializer(serializers.Serializer):
     speakers = SpeakerWriteSerializer(many=True, required=False)
 
 
+MAX_SEATS = 100_000  # explicit, so the contract does not depend on the database's integer range
+
+
 class EventWriteSerializer(serializers.ModelSerializer):
     tasks = serializers.PrimaryKeyRelatedField(queryset=ResearchTask.objects.all(), many=True, required=False)
+    capacity = serializers.IntegerField(
+        min_value=0, max_value=MAX_SEATS, allow_null=True, required=False, help_text="Empty: unlimited."
+    )
+    company_cap = serializers.IntegerField(
+        min_value=0, max_value=MAX_SEATS, allow_null=True, required=False,
+        help_text="Confirmed seats per member company; empty: no cap.",
+    )  # fmt: skip
     sessions = SessionWriteSerializer(many=True, required=False, help_text="Replaces the agenda when given.")
 
     class Meta:
@@ -198,3 +208,8 @@ class FiguresSerializer(serializers.Serializer):
     cancelled = serializers.IntegerField()
     checked_in = serializers.IntegerField()
     companies = CompanyFiguresSerializer(many=True)
+
+
+class FeedUrlSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="The personal feed. Shown once: whoever has it reads the feed.")
+    webcal_url = serializers.CharField(help_text="The same feed as webcal://, which calendar apps subscribe to.")

@@ -6,18 +6,22 @@ company's cap, and waiting-list positions stay unique and gap-free (1..n). Email
 the commit (api.events.notifications).
 """
 
+import secrets
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from api.accounts.access import member_company
 from api.core.audit.services import audit_record, diff, snapshot
 from api.core.errors import Conflict
 from api.core.files.uploads import generated_name
+from api.core.tokens.services import hash_token
 from api.events.access import may_attend
-from api.events.models import AgendaSession, Event, Registration, SessionMaterial, Speaker
+from api.events.models import AgendaSession, Event, FeedToken, Registration, SessionMaterial, Speaker
 from api.events.notifications import notify
 
 CONFIRMED, WAITLISTED, CANCELLED = (
@@ -241,6 +245,15 @@ def _replace_sessions(event: Event, sessions) -> None:
             Speaker.objects.create(session=session, position=position, person=person, name=name or "Speaker")
 
 
+def _check_agenda_fits(event: Event) -> None:
+    """New times for an event keep its agenda inside them (or the agenda is replaced at the same time)."""
+    outside = event.sessions.filter(Q(starts_at__lt=event.starts_at) | Q(ends_at__gt=event.ends_at))
+    if outside.exists():
+        raise ValidationError(
+            {"starts_at": ["Sessions of the agenda would fall outside the event's times; send new sessions too."]}
+        )
+
+
 def _event_state(event: Event) -> dict:
     return {**snapshot(event, EVENT_FIELDS), "tasks": sorted(event.tasks.values_list("pk", flat=True))}
 
@@ -273,6 +286,8 @@ def event_update(*, event: Event, tasks=None, sessions=None, **fields) -> Event:
         if key in EVENT_FIELDS and not (key == "status" and cancelling):
             setattr(event, key, value)
     event.full_clean()
+    if sessions is None:
+        _check_agenda_fits(event)
     event.save()
     if tasks is not None:
         event.tasks.set(tasks)
@@ -308,3 +323,36 @@ def material_remove(*, material) -> None:
     name = material.file.name
     material.delete()
     transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _revoke_feed_tokens(person, now) -> int:
+    tokens = list(FeedToken.objects.filter(person=person, revoked_at=None))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit_record(action="revoke", target=token, changes={"revoked_at": now.isoformat()})
+    return len(tokens)
+
+
+@transaction.atomic
+def feed_token_create(*, person) -> tuple[FeedToken, str]:
+    """A new secret for the person's calendar feed; the previous one stops working. Returns the token
+    and its raw secret (shown once, stored only as a SHA-256 hash like API tokens)."""
+    if not person.is_active:
+        raise ValidationError("This account is deactivated.")
+    get_user_model().objects.select_for_update().get(pk=person.pk)  # one live feed token per person
+    now = timezone.now()
+    _revoke_feed_tokens(person, now)
+    raw = secrets.token_urlsafe(32)
+    token = FeedToken(person=person, key_hash=hash_token(raw), created_at=now)
+    token.full_clean()
+    token.save()
+    audit_record(action="create", target=token, changes={"person": person.pk})
+    return token, raw
+
+
+@transaction.atomic
+def feed_token_revoke(*, person) -> int:
+    """End the person's calendar feed URL; how many tokens were revoked (0 when there was none)."""
+    get_user_model().objects.select_for_update().get(pk=person.pk)
+    return _revoke_feed_tokens(person, timezone.now())

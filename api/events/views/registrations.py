@@ -47,11 +47,12 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def create(self, request, event_pk=None):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        event = self.event()  # an event the caller cannot see is a 404 before anything else is said
         person = serializer.validated_data.get("person", request.user)
         if person != request.user and not is_staff(request.user):
             raise PermissionDenied("Only staff register someone else.")
         try:
-            registration = services.registration_create(event=self.event(), person=person, registered_by=request.user)
+            registration = services.registration_create(event=event, person=person, registered_by=request.user)
         except services.AlreadyRegistered as exc:
             existing = RegistrationSerializer(exc.registration).data
             body = envelope(409, exc.code, exc.detail, registration=existing)
