@@ -19,3 +19,8 @@ class EventFilter(WaferFilterSet):
 
     def filter_task(self, queryset, name, value):
         return queryset.filter(pk__in=Event.tasks.through.objects.filter(researchtask_id=value).values("event_id"))
+
+
+# The names for the date range, `from` and `to`, are Python keywords: renamed here.
+EventFilter.base_filters["from"] = EventFilter.base_filters.pop("starts_from")
+EventFilter.base_filters["to"] = EventFilter.base_filters.pop("starts_to")
