@@ -188,6 +188,16 @@ class RegistrationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RegistrationConflictSerializer(serializers.Serializer):
+    """The error envelope of a refused registration; `registration` is the existing one when the
+    caller is already registered (code already_registered)."""
+
+    status = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    registration = RegistrationSerializer(required=False)
+
+
 class RegisterSerializer(serializers.Serializer):
     person = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, help_text="Staff only: register someone else."

@@ -195,3 +195,18 @@ def test_a_missing_trailing_slash_is_pointed_out(api):
     assert response.json()["detail"] == (
         "No API endpoint at /api/v1/organisations. Did you mean /api/v1/organisations/ (with a trailing slash)?"
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/organisations/99999999999999999999999/",
+        "/api/v1/events/99999999999999999999999/registrations/",
+        "/api/v1/events/99999999999999999999999/registrations/1/",
+        "/api/v1/publications/1/files/99999999999999999999999/download/",
+        "/api/v1/deliverables/1/reports/99999999999999999999999/download/",
+    ],
+)
+def test_ids_too_large_for_the_database_are_404_not_500(staff_api, path):
+    assert staff_api.get(path).status_code == 404
+    assert staff_api.delete(path).status_code in {404, 405}

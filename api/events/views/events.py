@@ -115,7 +115,7 @@ class EventViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @action(
         detail=True,
         methods=["post"],
-        url_path=r"sessions/(?P<session_id>\d+)/materials",
+        url_path=r"sessions/(?P<session_id>\d{1,18})/materials",
         parser_classes=[MultiPartParser],
     )
     def materials(self, request, pk=None, session_id=None):
@@ -129,7 +129,7 @@ class EventViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse(description="The file.")})
     @action(
         detail=True, methods=["get"], permission_classes=[AllowAny],
-        url_path=r"sessions/(?P<session_id>\d+)/materials/(?P<material_id>\d+)/download",
+        url_path=r"sessions/(?P<session_id>\d{1,18})/materials/(?P<material_id>\d{1,18})/download",
     )  # fmt: skip
     def download_material(self, request, pk=None, session_id=None, material_id=None):
         """A session's file, for confirmed registrants and staff (recorded)."""

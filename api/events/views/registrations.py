@@ -10,7 +10,7 @@ from api.core.errors import envelope
 from api.core.permissions import IsAuthenticated, StaffOnRowsTheyCanSee
 from api.events import selectors, services
 from api.events.models import Registration
-from api.events.serializers import RegisterSerializer, RegistrationSerializer
+from api.events.serializers import RegisterSerializer, RegistrationConflictSerializer, RegistrationSerializer
 
 
 class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -43,7 +43,9 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         self.event()  # an event the caller cannot see is a 404, not an empty list
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=RegisterSerializer, responses={201: RegistrationSerializer, 409: RegistrationSerializer})
+    @extend_schema(
+        request=RegisterSerializer, responses={201: RegistrationSerializer, 409: RegistrationConflictSerializer}
+    )
     def create(self, request, event_pk=None):
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

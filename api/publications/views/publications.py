@@ -70,7 +70,7 @@ class PublicationViewSet(ServiceModelViewSet):
         return self.read_response(publication, status_code=201)
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Removed.")})
-    @action(detail=True, methods=["delete"], url_path=r"files/(?P<file_id>\d+)")
+    @action(detail=True, methods=["delete"], url_path=r"files/(?P<file_id>\d{1,18})")
     def remove_file(self, request, pk=None, file_id=None):
         publication = self.get_object()
         file = get_object_or_404(publication.files.all(), pk=file_id)
@@ -82,7 +82,9 @@ class PublicationViewSet(ServiceModelViewSet):
     @extend_schema(
         responses={(200, "application/octet-stream"): OpenApiResponse(description="The file (an attachment).")}
     )
-    @action(detail=True, methods=["get"], url_path=r"files/(?P<file_id>\d+)/download", permission_classes=[AllowAny])
+    @action(
+        detail=True, methods=["get"], url_path=r"files/(?P<file_id>\d{1,18})/download", permission_classes=[AllowAny]
+    )
     def download(self, request, pk=None, file_id=None):
         """The file, for whoever may see the publication; every download is recorded."""
         publication = self.get_object()

@@ -106,7 +106,7 @@ class DeliverableViewSet(ServiceModelViewSet):
     @extend_schema(
         responses={(200, "application/pdf"): OpenApiResponse(description="The report file (an attachment).")}
     )
-    @action(detail=True, methods=["get"], url_path=r"reports/(?P<report_id>\d+)/download")
+    @action(detail=True, methods=["get"], url_path=r"reports/(?P<report_id>\d{1,18})/download")
     def download(self, request, pk=None, report_id=None):
         deliverable = self.get_object()
         report = get_object_or_404(deliverable.reports.all(), pk=report_id)
