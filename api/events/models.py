@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from api.accounts.models import Organisation
+from api.core.files.models import StoredFile
 from api.research.models import ResearchTask
 
 
@@ -149,25 +150,13 @@ class Speaker(models.Model):
         return self.name
 
 
-class SessionMaterial(models.Model):
+class SessionMaterial(StoredFile):
     """Slides and papers of a session: gated files, for registrants and staff."""
 
     session = models.ForeignKey(AgendaSession, on_delete=models.CASCADE, related_name="materials")
-    file = models.FileField(max_length=255)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.BigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["session_id", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class FeedToken(models.Model):

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from api.core.files.models import StoredFile
 from api.research.models import ResearchTask
 
 
@@ -83,25 +84,13 @@ class Author(models.Model):
         return self.name
 
 
-class PublicationFile(models.Model):
+class PublicationFile(StoredFile):
     """A document of a publication; its access is the publication's."""
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(max_length=255)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.BigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["publication_id", "id"]
-
-    def __str__(self):
-        return self.original_name
 
 
 class PublicationView(models.Model):

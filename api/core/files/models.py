@@ -33,3 +33,24 @@ class DownloadRecord(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.file_name} by {self.user_id or 'anonymous'}"
+
+
+class StoredFile(models.Model):
+    """The fields every uploaded file keeps (a publication's files, a session's materials): where it is
+    stored (a generated name), how it was called, its type by content, size, SHA-256, who sent it, when."""
+
+    file = models.FileField(max_length=255)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
