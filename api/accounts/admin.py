@@ -46,13 +46,27 @@ class PersonAdmin(UserAdmin):
     form = PersonChangeForm
     add_form = PersonCreationForm
     list_display = ["email", "given_name", "family_name", "role", "organisation", "is_active"]
-    list_filter = ["role", "is_active", "organisation__kind"]
+    list_filter = ["role", "is_active", "is_company_admin", "is_recruiter", "organisation__kind"]
     search_fields = ["email", "given_name", "family_name"]
     ordering = ["family_name", "given_name", "id"]
     filter_horizontal = []
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["given_name", "family_name", "title", "role", "organisation", "is_active"]}),
+        (
+            "Person",
+            {
+                "fields": [
+                    "given_name",
+                    "family_name",
+                    "title",
+                    "role",
+                    "organisation",
+                    "is_company_admin",
+                    "is_recruiter",
+                    "is_active",
+                ]
+            },
+        ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [

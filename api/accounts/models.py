@@ -81,6 +81,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
     )
     title = models.CharField(max_length=150, blank=True, help_text="Job title or position.")
+    is_company_admin = models.BooleanField(
+        default=False,
+        help_text="A member-company person who manages their company's recruiters and integrations.",
+    )
+    is_recruiter = models.BooleanField(
+        default=False,
+        help_text="A member-company person who searches consented student profiles for their company.",
+    )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -132,6 +140,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         if organisation is not None and expected and organisation.kind != expected:
             wanted, got = expected.label.lower(), organisation.get_kind_display().lower()
             raise ValidationError({"organisation": f"The role {self.role!r} belongs to a {wanted}, not a {got}."})
+        if self.is_company_admin and self.role != self.Role.MEMBER:
+            raise ValidationError({"is_company_admin": "Only member-company people can be company admins."})
+        if self.is_recruiter and self.role != self.Role.MEMBER:
+            raise ValidationError({"is_recruiter": "Only member-company people can be recruiters."})
 
     @property
     def member_company(self) -> Organisation | None:

@@ -40,7 +40,19 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "given_name", "family_name", "full_name", "email", "role", "title", "organisation", "is_active"]
+        fields = [
+            "id",
+            "given_name",
+            "family_name",
+            "full_name",
+            "email",
+            "role",
+            "title",
+            "organisation",
+            "is_company_admin",
+            "is_recruiter",
+            "is_active",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.EmailField(allow_null=True))
@@ -61,7 +73,18 @@ class PersonWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["email", "given_name", "family_name", "role", "title", "organisation", "is_active", "password"]
+        fields = [
+            "email",
+            "given_name",
+            "family_name",
+            "role",
+            "title",
+            "organisation",
+            "is_company_admin",
+            "is_recruiter",
+            "is_active",
+            "password",
+        ]
         extra_kwargs = {"email": {"validators": []}}  # uniqueness is checked by the service, case-insensitively
 
 
@@ -86,6 +109,8 @@ class MeSerializer(serializers.ModelSerializer):
             "title",
             "organisation",
             "is_staff",
+            "is_company_admin",
+            "is_recruiter",
             "auth",
             "token_scopes",
         ]

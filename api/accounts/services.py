@@ -8,7 +8,17 @@ from api.accounts.models import Organisation, User
 from api.core.audit.services import audit_record, audited_update, diff, snapshot
 
 ORGANISATION_FIELDS = ("name", "short_name", "kind", "membership_tier", "active", "website")
-PERSON_FIELDS = ("email", "given_name", "family_name", "role", "organisation", "title", "is_active")
+PERSON_FIELDS = (
+    "email",
+    "given_name",
+    "family_name",
+    "role",
+    "organisation",
+    "title",
+    "is_company_admin",
+    "is_recruiter",
+    "is_active",
+)
 
 
 def _check_unique_name(name: str, exclude_pk=None) -> None:

@@ -36,12 +36,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "api.core",
     "api.accounts",
     "api.research",
     "api.publications",
     "api.feedback",
     "api.events",
+    "api.careers",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +143,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from the apps, no collectstatic needed
+
+# --- Background jobs ------------------------------------------------------------------------
+# Django's tasks API (the django-tasks backport on 5.2). Jobs are rows in the database that
+# `manage.py db_worker` runs (make run and the farm start one); no broker to install.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# --- Careers ----------------------------------------------------------------------------------
+# A profile stays visible to companies this many months after the expected graduation; a
+# renewal keeps it visible this many months from the day of renewal.
+CAREERS_VISIBLE_MONTHS_AFTER_GRADUATION = env_int("CAREERS_VISIBLE_MONTHS_AFTER_GRADUATION", 6)
+CAREERS_RENEWAL_MONTHS = env_int("CAREERS_RENEWAL_MONTHS", 12)
+CAREERS_CV_MAX_BYTES = env_int("CAREERS_CV_MAX_BYTES", 5 * 1024 * 1024)
+CAREERS_RESUME_BOOK_DAYS = env_int("CAREERS_RESUME_BOOK_DAYS", 7)
+CAREERS_RESUME_BOOK_MAX_PROFILES = env_int("CAREERS_RESUME_BOOK_MAX_PROFILES", 1000)
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"

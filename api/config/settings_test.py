@@ -26,6 +26,9 @@ REST_FRAMEWORK = {
     },
 }
 
+# Background jobs run at once, inside the request that enqueues them (after its commit).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
 # SQL Server is never connected to in tests: this alias only compiles SQL offline
 # (tests/sqlserver/). Its version is seeded there, so nothing reaches the network.
 # mssql-django imports pyodbc, which needs Debian's unixodbc (libodbc.so.2): without it the alias

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("api.publications.urls")),
     path("", include("api.feedback.urls")),
     path("", include("api.events.urls")),
+    path("", include("api.careers.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

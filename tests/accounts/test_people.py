@@ -26,6 +26,8 @@ def row(person, email_visible: bool):
             "short_name": organisation.short_name,
             "kind": organisation.kind,
         },
+        "is_company_admin": person.is_company_admin,
+        "is_recruiter": person.is_recruiter,
         "is_active": person.is_active,
     }
 

@@ -56,6 +56,8 @@ def test_sign_in_me_and_sign_out(member_user):
             "updated_at": response.json()["organisation"]["updated_at"],
         },
         "is_staff": False,
+        "is_company_admin": False,
+        "is_recruiter": False,
         "auth": "session",
         "token_scopes": None,
     }

@@ -46,6 +46,10 @@ def viewers():
     for number, role in enumerate(User.Role, start=1):
         people[role.value] = _person(number, role, active_organisation=True)
     people["member-of-inactive-company"] = _person(99, User.Role.MEMBER, active_organisation=False)
+    recruiter = people["recruiter"] = _person(98, User.Role.MEMBER, active_organisation=True)
+    recruiter.is_recruiter = True
+    admin = people["company-admin"] = _person(97, User.Role.MEMBER, active_organisation=True)
+    admin.is_company_admin = True
     return people
 
 
