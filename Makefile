@@ -16,12 +16,21 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
-# Serve Wafer on http://127.0.0.1:$(PORT) with the embedded SQLite database and demo data.
+# Serve Wafer on http://127.0.0.1:$(PORT) with the embedded SQLite database and demo data, and run
+# background jobs (resume books) with a db_worker beside it. Both run in the background of one shell
+# that waits for runserver: Ctrl-C, a TERM to make, or runserver exiting stops both (the trap), so no
+# worker outlives `make run`. (A foreground runserver would keep the shell from running the trap on
+# TERM until it exited by itself.)
 run: install
 	@mkdir -p var/static
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@export DEBUG=$${DEBUG:-true}; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) & server=$$!; \
+	stop() { trap - EXIT INT TERM; kill $$server $$worker 2>/dev/null; wait $$server $$worker 2>/dev/null; }; \
+	trap 'stop; exit 0' INT TERM; trap stop EXIT; \
+	wait $$server
 
 migrate: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput

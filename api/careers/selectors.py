@@ -54,8 +54,10 @@ def recruiter_list(*, viewer) -> QuerySet[User]:
 
 
 def resume_book_list(*, viewer) -> QuerySet[ResumeBook]:
+    """A recruiter: their company's books. Staff: every book, to support companies (staff download
+    only staff books: resume_books.may_download)."""
     queryset = ResumeBook.objects.select_related("requested_by", "company").order_by("-created_at", "-id")
     if access.is_staff(viewer):
-        return queryset.filter(company__isnull=True)
+        return queryset
     company = access.recruiter_company(viewer)
     return queryset.filter(company=company) if company is not None else queryset.none()

@@ -281,15 +281,31 @@ def view_record(*, profiles, kind: str, viewer) -> None:
 @transaction.atomic
 def profile_delete(*, profile: StudentProfile) -> None:
     """The student's erasure: the profile, its consent history and CV go; the file leaves storage;
-    the view log keeps the companies' counts without the student; finished resume books holding
-    the CV are withdrawn (their files removed)."""
-    profile = _lock(profile)
-    names = [cv.file.name for cv in CurriculumVitae.objects.filter(profile=profile)]
+    the view log keeps the companies' counts without the student; resume books holding the CV are
+    withdrawn (their files removed). Erasing a profile that is already gone does nothing."""
+    # Imported here to keep this change inside this function; core never imports careers, so no cycle.
+    from api.core.files.models import DownloadRecord
+
+    # A concurrent erasure may have deleted the row while we waited for the lock: nothing left to do
+    # (a .get() would raise DoesNotExist, a 500).
+    profile = StudentProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    if profile is None:
+        return
+    cvs = list(CurriculumVitae.objects.filter(profile=profile).values_list("pk", "file"))
+    names = [name for _, name in cvs]
     ProfileView.objects.filter(profile=profile).update(profile=None)
-    books = ResumeBook.objects.filter(
-        pk__in=ResumeBookEntry.objects.filter(profile=profile).values("book_id"),
-        status__in=[ResumeBook.Status.READY, ResumeBook.Status.RUNNING, ResumeBook.Status.QUEUED],
-    ).select_for_update()
+    # The download log keeps counting the CV's downloads, but not the file name the student chose
+    # (often their own name).
+    DownloadRecord.objects.filter(
+        target_type=CurriculumVitae._meta.label_lower, target_id__in=[str(pk) for pk, _ in cvs]
+    ).update(file_name="CV (profile deleted)")
+    # Every book holding the CV that is not over yet, and any that still has a file (a failed build
+    # may have left a partial ZIP behind).
+    books = (
+        ResumeBook.objects.filter(pk__in=ResumeBookEntry.objects.filter(profile=profile).values("book_id"))
+        .exclude(status__in=[ResumeBook.Status.FAILED, ResumeBook.Status.EXPIRED], file="")
+        .select_for_update()
+    )
     for book in books:
         if book.file:
             names.append(book.file.name)
@@ -301,4 +317,7 @@ def profile_delete(*, profile: StudentProfile) -> None:
     ResumeBookEntry.objects.filter(profile=profile).update(profile=None)
     audit_record(action="delete", target=profile, changes={"user": profile.user_id})
     profile.delete()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    # One callback per file, robust: the erasure is committed by then, so a file that cannot be removed
+    # is logged (django.db.backends) instead of turning the 204 into a 500 and keeping the others.
+    for name in names:
+        transaction.on_commit(lambda name=name: default_storage.delete(name), robust=True)

@@ -11,10 +11,12 @@ from api.careers.views.me import (
 )
 from api.careers.views.profiles import ProfileViewSet
 from api.careers.views.recruiters import RecruiterViewSet
+from api.careers.views.resume_books import ResumeBookViewSet
 
 router = SimpleRouter()
 router.register("careers/profiles", ProfileViewSet, basename="career-profile")
 router.register("careers/recruiters", RecruiterViewSet, basename="recruiter")
+router.register("careers/resume-books", ResumeBookViewSet, basename="resume-book")
 
 urlpatterns = [
     path("careers/me/", MyProfileView.as_view(), name="careers-me"),

@@ -4,6 +4,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from api.config.env import database_from_url, env_bool, env_int, env_list, env_str, memcached_cache
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "api.feedback",
     "api.events",
     "api.careers",
+    "api.changes",
+    "api.webhooks",
+    "api.reporting",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +59,9 @@ MIDDLEWARE = [
     # Static files (the admin's and the API docs' assets) from the Python process: no CDN and
     # no separate file server needed, on Linux and Windows alike.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Idempotency-Key on POST. Outside sessions and CSRF so it sees the cookies they set; it finds
+    # the caller in process_view, after every middleware's request phase (api.core.idempotency).
+    "api.core.idempotency.middleware.IdempotencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -116,10 +123,15 @@ CSRF_COOKIE_SECURE = SECURE
 # API tokens (api.core.tokens): hashed, scoped and always expiring.
 API_TOKEN_DEFAULT_LIFETIME = timedelta(days=env_int("API_TOKEN_DEFAULT_LIFETIME_DAYS", 90))
 API_TOKEN_MAX_LIFETIME = timedelta(days=env_int("API_TOKEN_MAX_LIFETIME_DAYS", 365))
+# A POST's Idempotency-Key and the answer it earned are kept this long (api.core.idempotency).
+IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
 
 # --- Cross-origin and proxies ---------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_ALLOW_CREDENTIALS = True
+# A SPA on another origin sends Idempotency-Key and reads what a replay or a throttle says.
+CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key")
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Retry-After", "Location", "Content-Disposition"]
 CORS_URLS_REGEX = r"^/api/.*$"
 # Peers whose X-Forwarded-For is believed (IPs or CIDR networks); nobody else's is.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -163,6 +175,25 @@ CAREERS_CV_MAX_BYTES = env_int("CAREERS_CV_MAX_BYTES", 5 * 1024 * 1024)
 CAREERS_RESUME_BOOK_DAYS = env_int("CAREERS_RESUME_BOOK_DAYS", 7)
 CAREERS_RESUME_BOOK_MAX_PROFILES = env_int("CAREERS_RESUME_BOOK_MAX_PROFILES", 1000)
 
+# --- Reporting ------------------------------------------------------------------------------
+# Seconds a computed report is served from the cache (memcached in production): figures may lag
+# by this much. 0 computes every request afresh.
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 60)
+
+# --- Webhooks (api.webhooks) -------------------------------------------------------------------
+# Endpoint URLs must be https and resolve to public addresses; these two relax that for a receiver
+# on the same network (and the tests' receiver on 127.0.0.1). Never on in production unless needed.
+WEBHOOK_ALLOW_PRIVATE_URLS = env_bool("WEBHOOK_ALLOW_PRIVATE_URLS", False)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# A failed attempt is retried after BASE seconds, doubling up to MAX, until MAX_ATTEMPTS attempts
+# (the defaults: 1, 2, 4, ... minutes, then every 6 hours; 12 attempts span about 20 hours).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 12)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 60 * 60)
+# This many deliveries given up in a row (no success between) disable an endpoint.
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 20)
+
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"  # sqlserver.md: database-side local-time truncation ignores DST
@@ -204,7 +235,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.core.filters.StrictOrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -256,6 +287,9 @@ SPECTACULAR_SETTINGS = {
         "EventAudienceEnum": "api.events.models.Event.Audience",
         "EventStatusEnum": "api.events.models.Event.Status",
         "RegistrationStatusEnum": "api.events.models.Registration.Status",
+        "WebhookEventTypeEnum": "api.webhooks.events.EVENT_TYPES",
+        "WebhookEventEnum": "api.webhooks.events.ALL_EVENTS",
+        "WebhookDeliveryStatusEnum": "api.webhooks.models.Delivery.Status",
     },
 }
 

@@ -26,6 +26,9 @@ REST_FRAMEWORK = {
     },
 }
 
+# Every other app's demo test seeds from scratch: a small careers demo (still every state) keeps them quick.
+CAREERS_DEMO_STUDENTS = 20
+
 # Background jobs run at once, inside the request that enqueues them (after its commit).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 

@@ -12,6 +12,9 @@ api_v1 = [
     path("", include("api.feedback.urls")),
     path("", include("api.events.urls")),
     path("", include("api.careers.urls")),
+    path("", include("api.changes.urls")),
+    path("", include("api.webhooks.urls")),
+    path("", include("api.reporting.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

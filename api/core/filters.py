@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 
 class StrictBooleanField(forms.Field):
@@ -64,3 +66,32 @@ class WaferFilterSet(django_filters.FilterSet):
     def get_form_class(self):
         fields = {name: filter_.field for name, filter_ in self.filters.items()}
         return type(f"{type(self).__name__}Form", (StrictFilterForm,), fields)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=` naming a field the endpoint does not offer is a 400 that lists the choices;
+    DRF's own filter silently falls back to the default order, hiding the client's mistake."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params is not None:
+            wanted = [term.strip() for term in params.split(",")]
+            valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+            bad = [term for term in wanted if term.lstrip("-") not in valid]
+            if bad or not params.strip():
+                choices = ", ".join(sorted(valid)) or "none"
+                raise ValidationError(
+                    {self.ordering_param: [f"Unknown ordering {bad or params!r}; choose from {choices}."]}
+                )
+        return super().get_ordering(request, queryset, view)
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """`updated_since=<ISO 8601 date-time>`: rows changed at or after that moment, for clients that keep a
+    copy (the change feed, api.changes, also reports deletions and access changes)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("label", "Changed at or after this moment (ISO 8601, with a time zone)")
+        super().__init__(*args, **kwargs)

@@ -1,5 +1,7 @@
 """OpenAPI: the bearer-token scheme and the shared error responses, documented once."""
 
+import copy
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 
@@ -79,7 +81,45 @@ def add_error_responses(result, generator, request, public):
                 ):
                     continue
                 responses.setdefault(code, _error_response(code, description))
+    add_idempotency_key(result)
     return result
+
+
+IDEMPOTENCY_KEY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": (
+        "Makes a retry safe: a POST repeated with the same key by the same user within "
+        "IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, "
+        "and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous "
+        "callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again."
+    ),
+}
+IDEMPOTENCY_409 = (
+    "With `Idempotency-Key`: `idempotency_in_progress`, the first request with the key is still running "
+    "(see Retry-After); `idempotency_not_replayable`, it was done but its answer held a secret or was too "
+    "large to keep."
+)
+IDEMPOTENCY_422 = "`idempotency_key_reused`: the `Idempotency-Key` was already used for a different request."
+
+
+def add_idempotency_key(result):
+    """The optional Idempotency-Key header on every POST, and the answers it adds (api.core.idempotency)."""
+    for operations in result.get("paths", {}).values():
+        operation = operations.get("post")
+        if operation is None:
+            continue
+        operation.setdefault("parameters", []).append(copy.deepcopy(IDEMPOTENCY_KEY_PARAMETER))
+        responses = operation.setdefault("responses", {})
+        if "409" in responses:
+            responses["409"]["description"] = f"{responses['409']['description']} {IDEMPOTENCY_409}".strip()
+            responses["409"].setdefault("headers", RETRY_AFTER_HEADER)
+        else:
+            responses["409"] = _error_response("409", IDEMPOTENCY_409)
+            responses["409"]["headers"] = RETRY_AFTER_HEADER
+        responses.setdefault("422", _error_response("422", IDEMPOTENCY_422))
 
 
 class WaferAutoSchema(AutoSchema):

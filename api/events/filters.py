@@ -1,10 +1,11 @@
 import django_filters
 
-from api.core.filters import IdFilter, WaferFilterSet
+from api.core.filters import IdFilter, UpdatedSinceFilter, WaferFilterSet
 from api.events.models import Event
 
 
 class EventFilter(WaferFilterSet):
+    updated_since = UpdatedSinceFilter()
     starts_from = django_filters.DateFilter(
         field_name="ends_at", lookup_expr="date__gte", label="Not over before this date"
     )

@@ -59,7 +59,11 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["status", "starts_at"]), models.Index(fields=["kind", "starts_at"])]
+        indexes = [
+            models.Index(fields=["updated_at"]),
+            models.Index(fields=["status", "starts_at"]),
+            models.Index(fields=["kind", "starts_at"]),
+        ]
         constraints = [
             models.CheckConstraint(name="event_ends_after_it_starts", condition=Q(ends_at__gt=models.F("starts_at")))
         ]

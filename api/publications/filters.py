@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from api.core.filters import IdFilter, StrictBooleanFilter, WaferFilterSet
+from api.core.filters import IdFilter, StrictBooleanFilter, UpdatedSinceFilter, WaferFilterSet
 from api.publications.models import Author, Publication, PublicationFile
 from api.research.models import ResearchTask
 
@@ -20,6 +20,7 @@ def search(queryset, words: str):
 
 
 class PublicationFilter(WaferFilterSet):
+    updated_since = UpdatedSinceFilter()
     year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label="Published in or after")
     year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label="Published in or before")
     task = IdFilter(method="filter_task", label="Linked to this research task (id)")

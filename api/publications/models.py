@@ -44,6 +44,7 @@ class Publication(models.Model):
     class Meta:
         ordering = ["-year", "title", "id"]
         indexes = [
+            models.Index(fields=["updated_at"]),  # updated_since and the change feed's clients
             models.Index(fields=["year", "id"]),
             models.Index(fields=["kind", "year"]),
             models.Index(fields=["access", "embargo_until"]),

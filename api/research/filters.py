@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from api.accounts.models import Organisation
-from api.core.filters import IdFilter, StrictBooleanFilter, WaferFilterSet
+from api.core.filters import IdFilter, StrictBooleanFilter, UpdatedSinceFilter, WaferFilterSet
 from api.research.models import Deliverable, Program, ResearchTask
 
 
@@ -14,6 +14,7 @@ class ProgramFilter(WaferFilterSet):
 
 
 class TaskFilter(WaferFilterSet):
+    updated_since = UpdatedSinceFilter()
     program = django_filters.ModelChoiceFilter(queryset=Program.objects.all())
     university = django_filters.ModelChoiceFilter(queryset=Organisation.objects.filter(kind="university"))
     pi = IdFilter(method="filter_pi", label="Principal investigator (a person's id)")
@@ -43,6 +44,7 @@ class TaskFilter(WaferFilterSet):
 
 
 class DeliverableFilter(WaferFilterSet):
+    updated_since = UpdatedSinceFilter()
     task = django_filters.ModelChoiceFilter(queryset=ResearchTask.objects.all())
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due on or before")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after")

@@ -67,6 +67,7 @@ class ResearchTask(models.Model):
     class Meta:
         ordering = ["number", "id"]
         indexes = [
+            models.Index(fields=["updated_at"]),  # updated_since and the change feed's clients
             models.Index(fields=["program", "status"]),
             models.Index(fields=["university", "status"]),
             models.Index(fields=["start", "end"]),
@@ -117,6 +118,7 @@ class Deliverable(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [
+            models.Index(fields=["updated_at"]),  # updated_since and the change feed's clients
             models.Index(fields=["task", "due_on"]),
             models.Index(fields=["status", "deadline_at"]),
             models.Index(fields=["due_on"]),

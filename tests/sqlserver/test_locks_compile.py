@@ -8,6 +8,8 @@ joins: SQL Server puts the hint on the first table only (sqlserver.md, Locks).
 import pytest
 
 from api.accounts.models import Organisation, User
+from api.careers.models import ResumeBook, StudentProfile
+from api.events.models import Event
 from api.feedback.models import Feedback
 from api.publications.models import Publication
 from api.research.models import Deliverable, Program, ResearchTask
@@ -15,7 +17,9 @@ from api.research.models import Deliverable, Program, ResearchTask
 from .offline import ALIAS, parse_tsql
 
 # Every model a service locks with select_for_update().get(pk=...): keep in step with the services.
-LOCKED_MODELS = [Organisation, User, Program, ResearchTask, Deliverable, Feedback, Publication]
+LOCKED_MODELS = [
+    Organisation, User, Program, ResearchTask, Deliverable, Feedback, Publication, Event, StudentProfile, ResumeBook,
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("model", LOCKED_MODELS, ids=lambda model: model._meta.label)
@@ -35,12 +39,15 @@ def test_the_list_covers_every_service_that_locks():
     import re
 
     from api.accounts import services as accounts
+    from api.careers import resume_books
+    from api.careers import services as careers
+    from api.events import services as events
     from api.feedback import services as feedback
     from api.publications import services as publications
     from api.research import services as research
 
     locked = set()
-    for module in (accounts, research, feedback, publications):
+    for module in (accounts, research, feedback, publications, events, careers, resume_books):
         locked |= set(re.findall(r"(\w+)\.objects\.select_for_update\(\)", inspect.getsource(module)))
         locked |= {"Deliverable"} if "def _locked" in inspect.getsource(module) else set()
     assert locked <= {model.__name__ for model in LOCKED_MODELS}

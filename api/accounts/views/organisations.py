@@ -15,7 +15,7 @@ class OrganisationViewSet(ServiceModelViewSet):
     read_serializer_class = OrganisationSerializer
     write_serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
-    ordering_fields = ["name", "created_at"]
+    ordering_fields = ["name", "short_name", "created_at"]
     create_service = staticmethod(services.organisation_create)
     update_service = staticmethod(services.organisation_update)
     delete_service = staticmethod(services.organisation_delete)

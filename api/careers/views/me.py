@@ -4,9 +4,9 @@ All under `careers/me/`: a student reaches only their own profile, so there is n
 """
 
 from django.conf import settings
-from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,7 +30,7 @@ NO_PROFILE = "You have no career profile yet: PUT careers/me/ creates it."
 def _own(request):
     profile = selectors.own_profile(user=request.user)
     if profile is None:
-        raise Http404(NO_PROFILE)
+        raise NotFound(NO_PROFILE)
     return profile
 
 
@@ -75,7 +75,7 @@ class MyCvView(StudentView):
         """The student's own current CV."""
         cv = getattr(_own(request), "cv", None)
         if cv is None:
-            raise Http404("You have not uploaded a CV.")
+            raise NotFound("You have not uploaded a CV.")
         return deliver(cv.file, filename=cv.original_name, content_type=cv.content_type, target=cv, size=cv.size)
 
     @extend_schema(

@@ -1,11 +1,10 @@
 """The recruiters' (and staff's) search over shared profiles, each view of a detail or CV logged."""
 
-from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from api.careers import selectors, services
@@ -14,6 +13,7 @@ from api.careers.models import ProfileView
 from api.careers.permissions import MaySearchProfiles
 from api.careers.serializers import ProfileSerializer
 from api.core.files.delivery import deliver
+from api.core.filters import StrictOrderingFilter
 
 
 @extend_schema_view(
@@ -23,7 +23,7 @@ from api.core.files.delivery import deliver
 class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProfileSerializer
     permission_classes = [MaySearchProfiles]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = ProfileFilter
     ordering_fields = ["expected_graduation", "updated_at", "user__family_name"]
     ordering = ["expected_graduation"]
@@ -43,6 +43,6 @@ class ProfileViewSet(viewsets.ReadOnlyModelViewSet):
         profile = self.get_object()
         cv = getattr(profile, "cv", None)
         if cv is None:
-            raise Http404("This student has not uploaded a CV.")
+            raise NotFound("This student has not uploaded a CV.")
         services.view_record(profiles=[profile], kind=ProfileView.Kind.CV, viewer=request.user)
         return deliver(cv.file, filename=cv.original_name, content_type=cv.content_type, target=cv, size=cv.size)

@@ -5,6 +5,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.dispatch import Signal
 
 from api.core.audit.models import AuditEvent
 from api.core.request_context import current_actor
@@ -35,11 +36,16 @@ def diff(before: dict, after: dict) -> dict:
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
+# Sent inside the writer's transaction after each audit event (action, target): the change feed
+# listens, so every audited write of a feed resource becomes a change in the same transaction.
+audited = Signal()
+
+
 def audit_record(*, action: str, target, changes: dict | None = None) -> AuditEvent:
     actor = current_actor()
     user = actor.user
     organisation = getattr(user, "organisation", None) if user is not None else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=user,
         actor_email=getattr(user, "email", "") or "",
         organisation_id=getattr(organisation, "pk", None),
@@ -53,6 +59,8 @@ def audit_record(*, action: str, target, changes: dict | None = None) -> AuditEv
         target_repr=str(target)[:200],
         changes=_jsonable(changes or {}),
     )
+    audited.send(sender=type(target), action=action, target=target)
+    return event
 
 
 def audited_update(instance, changes: dict, *, editable, check=None):

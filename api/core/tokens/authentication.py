@@ -17,6 +17,17 @@ def token_of(request) -> ApiToken | None:
     return token if isinstance(token, ApiToken) else None
 
 
+def _usable_token(request, raw: str) -> ApiToken | None:
+    """token_for_raw_key once per HTTP request: the idempotency middleware authenticates before the
+    view does (api.core.idempotency.middleware), and the second lookup would be the same query."""
+    http_request = getattr(request, "_request", request)
+    cached = getattr(http_request, "_wafer_bearer_token", None)
+    if cached is None or cached[0] != raw:
+        cached = (raw, token_for_raw_key(raw))
+        http_request._wafer_bearer_token = cached
+    return cached[1]
+
+
 class BearerTokenAuthentication(BaseAuthentication):
     keyword = "Bearer"
     realm = "api"
@@ -37,7 +48,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed("The token contains invalid characters.") from exc
-        token = token_for_raw_key(raw)
+        token = _usable_token(request, raw)
         if token is None:
             raise exceptions.AuthenticationFailed("The token is invalid, expired or revoked.", code="invalid_token")
         if request.method not in SAFE_METHODS and WRITE_SCOPE not in token.scope_list:

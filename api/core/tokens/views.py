@@ -67,7 +67,8 @@ class ApiTokenViewSet(
         )
         body = ApiTokenCreatedSerializer(issued.token).data
         body["token"] = issued.raw
-        return Response(body, status=status.HTTP_201_CREATED)
+        # The secret is shown once: no cache may keep it, nor may an Idempotency-Key replay.
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
     @extend_schema(request=ApiTokenRenameSerializer, responses=ApiTokenSerializer)
     def partial_update(self, request, pk=None):

@@ -9,6 +9,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
+from api.core.csv import csv_cell
 from api.core.files.delivery import content_disposition, deliver
 from api.core.files.uploads import check_upload
 from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
@@ -19,13 +20,6 @@ from api.events.models import Event, Registration
 from api.events.serializers import EventSerializer, EventWriteSerializer, FiguresSerializer
 
 MATERIAL_KINDS = ("pdf", "png", "jpeg", "zip")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A spreadsheet never runs a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class EventViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
