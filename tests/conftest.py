@@ -91,7 +91,37 @@ def student_user(university):
     return factories.student(university, email="khan@westbridge.example.edu")
 
 
-def _client_fixture(user_fixture: str):
+@pytest.fixture
+def recruiter(member_company):
+    return factories.member(member_company, email="recruiter@aster.example.com", is_recruiter=True)
+
+
+@pytest.fixture
+def other_recruiter(other_company):
+    return factories.member(other_company, email="recruiter@helix.example.com", is_recruiter=True)
+
+
+@pytest.fixture
+def inactive_recruiter(inactive_company):
+    return factories.member(inactive_company, email="recruiter@obsidian.example.com", is_recruiter=True)
+
+
+@pytest.fixture
+def company_admin(member_company):
+    return factories.member(member_company, email="admin@aster.example.com", is_company_admin=True)
+
+
+@pytest.fixture
+def other_company_admin(other_company):
+    return factories.member(other_company, email="admin@helix.example.com", is_company_admin=True)
+
+
+@pytest.fixture
+def inactive_company_admin(inactive_company):
+    return factories.member(inactive_company, email="admin@obsidian.example.com", is_company_admin=True)
+
+
+def client_fixture(user_fixture: str):
     @pytest.fixture
     def signed_in(request):
         return client_for(request.getfixturevalue(user_fixture))
@@ -100,12 +130,18 @@ def _client_fixture(user_fixture: str):
     return signed_in
 
 
-staff_api = _client_fixture("staff_user")
-member_api = _client_fixture("member_user")
-other_member_api = _client_fixture("other_member")
-inactive_member_api = _client_fixture("inactive_member")
-faculty_api = _client_fixture("faculty_user")
-student_api = _client_fixture("student_user")
+staff_api = client_fixture("staff_user")
+member_api = client_fixture("member_user")
+other_member_api = client_fixture("other_member")
+inactive_member_api = client_fixture("inactive_member")
+faculty_api = client_fixture("faculty_user")
+student_api = client_fixture("student_user")
+recruiter_api = client_fixture("recruiter")
+other_recruiter_api = client_fixture("other_recruiter")
+inactive_recruiter_api = client_fixture("inactive_recruiter")
+company_admin_api = client_fixture("company_admin")
+other_company_admin_api = client_fixture("other_company_admin")
+inactive_company_admin_api = client_fixture("inactive_company_admin")
 
 
 def bearer(raw: str) -> APIClient:

@@ -7,8 +7,7 @@ import pytest
 from django_tasks.base import TaskResultStatus
 from django_tasks.signals import task_finished
 
-from tests import factories
-from tests.conftest import client_for
+from tests.conftest import client_fixture
 
 
 class Receiver:
@@ -100,31 +99,22 @@ def _jobs_must_not_fail():
     assert not failures, "\n".join(failures)
 
 
+# The webhook tests name the company admins after their companies (tests/conftest.py makes them).
 @pytest.fixture
-def aster_admin(member_company):
-    return factories.member(member_company, email="admin@aster.example.com", is_company_admin=True)
-
-
-@pytest.fixture
-def helix_admin(other_company):
-    return factories.member(other_company, email="admin@helix.example.com", is_company_admin=True)
+def aster_admin(company_admin):
+    return company_admin
 
 
 @pytest.fixture
-def obsidian_admin(inactive_company):
-    return factories.member(inactive_company, email="admin@obsidian.example.com", is_company_admin=True)
+def helix_admin(other_company_admin):
+    return other_company_admin
 
 
 @pytest.fixture
-def aster_admin_api(aster_admin):
-    return client_for(aster_admin)
+def obsidian_admin(inactive_company_admin):
+    return inactive_company_admin
 
 
-@pytest.fixture
-def helix_admin_api(helix_admin):
-    return client_for(helix_admin)
-
-
-@pytest.fixture
-def obsidian_admin_api(obsidian_admin):
-    return client_for(obsidian_admin)
+aster_admin_api = client_fixture("aster_admin")
+helix_admin_api = client_fixture("helix_admin")
+obsidian_admin_api = client_fixture("obsidian_admin")
