@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run migrate demo test test-postgres test-mssql lint format schema check-schema clean
+.PHONY: install spa test-frontend run farm migrate demo test test-postgres test-mssql lint format schema check-schema clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,12 +16,40 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 install: $(VENV)/.installed
 
+# The single-page frontend (frontend/): `npm ci` only when package-lock.json changed (or no
+# node_modules), `npm run build` only when a source changed. Without npm, `make run` still serves
+# the API and / says how to build the SPA (api.core.spa); `make test` needs Node (README).
+SPA_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json \
+	frontend/env.d.ts frontend/package-lock.json -type f 2>/dev/null)
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(SPA_SOURCES)
+	cd frontend && npm run build
+	@touch $@
+
+spa:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory frontend/dist/index.html; \
+	else echo "NOTE: npm not found: serving the API without the web frontend (install Node.js 20.19+ to build it)."; fi
+
+# The frontend's checks: types generated from docs/openapi.yaml are current, Vitest, the build, and
+# the end-to-end journeys in Debian's chromium against a real server with demo data (frontend/e2e).
+test-frontend: install
+	@command -v npm >/dev/null || { echo "make test needs Node.js 20.19+ and npm (and chromium for e2e)"; exit 2; }
+	@$(MAKE) --no-print-directory frontend/node_modules/.installed
+	cd frontend && npm run check:api
+	cd frontend && npm test
+	@$(MAKE) --no-print-directory frontend/dist/index.html
+	cd frontend && npm run e2e
+
 # Serve Wafer on http://127.0.0.1:$(PORT) with the embedded SQLite database and demo data, and run
 # background jobs (resume books) with a db_worker beside it. Both run in the background of one shell
 # that waits for runserver: Ctrl-C, a TERM to make, or runserver exiting stops both (the trap), so no
 # worker outlives `make run`. (A foreground runserver would keep the shell from running the trap on
 # TERM until it exited by itself.)
-run: install
+run: install spa
 	@mkdir -p var/static
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
@@ -38,11 +66,21 @@ migrate: install
 demo: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
+# The web farm on this box (README "The farm"): HAProxy on 127.0.0.1:8080 over WORKERS (2) gunicorn
+# workers on 127.0.0.1:8100.., the task worker, and memcached when MEMCACHED_SERVERS names this
+# machine, all supervised by `python -m api.farm`. Ctrl-C (or a TERM to its pid) stops every process.
+farm: install
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(PY) manage.py collectstatic --noinput --verbosity 0
+	exec $(PY) -m api.farm --workers $${WORKERS:-2} --port $${FARM_PORT:-8080}
+
 # Every test, on the database DATABASE_URL names (SQLite when unset).
 test: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory test-frontend
 
 test-postgres: install
 	DATABASE_URL=$${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/wafer} $(PY) -m pytest $(PYTEST_ARGS)

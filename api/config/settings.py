@@ -8,6 +8,7 @@ from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from api.config.env import database_from_url, env_bool, env_int, env_list, env_str, memcached_cache
+from api.core.spa_headers import spa_cache_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -135,6 +136,10 @@ CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Retry-After", "Location", "Conten
 CORS_URLS_REGEX = r"^/api/.*$"
 # Peers whose X-Forwarded-For is believed (IPs or CIDR networks); nobody else's is.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+# Behind a proxy that always sets X-Forwarded-Proto itself (the farm's HAProxy does, overwriting what a
+# client sent), request.is_secure() follows it. Never on when clients can reach Django directly.
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Files ----------------------------------------------------------------------------------
 # Private uploads: served only through Wafer's access checks, never as static files.
@@ -155,6 +160,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from the apps, no collectstatic needed
+# The built SPA (`npm run build` in frontend/): WhiteNoise serves its files at the site root, with
+# long caching for the hashed assets; api.core.spa answers index.html for the other page paths.
+# Only while the build exists: WhiteNoise warns about a missing root (tests turn warnings into errors),
+# and api.core.spa then answers a 503 page that says how to build it.
+SPA_ROOT = BASE_DIR / env_str("SPA_ROOT", "frontend/dist")
+WHITENOISE_ROOT = SPA_ROOT if SPA_ROOT.is_dir() else None
+WHITENOISE_ADD_HEADERS_FUNCTION = spa_cache_headers
 
 # --- Background jobs ------------------------------------------------------------------------
 # Django's tasks API (the django-tasks backport on 5.2). Jobs are rows in the database that

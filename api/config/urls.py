@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.core import errors, health
+from api.core import errors, health, spa
 
 api_v1 = [
     path("", include("api.core.urls")),
@@ -25,6 +25,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     re_path(r"^api/", errors.api_not_found),  # unknown API paths answer JSON, also with DEBUG on
     path("admin/", admin.site.urls),
+    # Last: every other page path is the SPA's (history-mode routing); see api.core.spa.
+    re_path(r"^(?!(?:api|admin|static)(?:/|$))(?P<path>.*)$", spa.spa_index, name="spa"),
 ]
 
 handler400 = "api.core.errors.bad_request"

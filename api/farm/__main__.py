@@ -1,0 +1,5 @@
+import sys
+
+from api.farm.run import main
+
+sys.exit(main())
