@@ -26,6 +26,7 @@ from api.careers.models import (
     StudentProfile,
 )
 from api.core.audit.services import audit_record, diff, snapshot
+from api.core.files.models import DownloadRecord
 from api.core.files.uploads import CheckedUpload, generated_name
 from api.core.request_context import current_actor
 
@@ -283,9 +284,6 @@ def profile_delete(*, profile: StudentProfile) -> None:
     """The student's erasure: the profile, its consent history and CV go; the file leaves storage;
     the view log keeps the companies' counts without the student; resume books holding the CV are
     withdrawn (their files removed). Erasing a profile that is already gone does nothing."""
-    # Imported here to keep this change inside this function; core never imports careers, so no cycle.
-    from api.core.files.models import DownloadRecord
-
     # A concurrent erasure may have deleted the row while we waited for the lock: nothing left to do
     # (a .get() would raise DoesNotExist, a 500).
     profile = StudentProfile.objects.select_for_update().filter(pk=profile.pk).first()
