@@ -14,8 +14,23 @@ from api.changes.models import Change
 
 UNKNOWN = object()
 
-# Sent after a transaction that recorded changes commits (once per change): webhooks listen.
+# Sent once after a transaction that recorded changes commits: webhooks listen (their dispatcher
+# reads every new change itself, so one signal per transaction is enough, however many it wrote).
 committed = Signal()
+
+
+def _send_committed():
+    committed.send_robust(sender=Change)
+
+
+def _notify_after_commit():
+    # Already queued in a scope still open here (the same transaction, or an enclosing savepoint that
+    # would take this change with it if rolled back): nothing to add.
+    connection = transaction.get_connection()
+    open_scopes = set(connection.savepoint_ids)
+    queued = (sids <= open_scopes for sids, callback, _ in connection.run_on_commit if callback is _send_committed)
+    if not any(queued):
+        transaction.on_commit(_send_committed)
 
 
 def _last_audience(resource: registry.Resource, object_id) -> dict | object | None:
@@ -43,7 +58,7 @@ def record(resource: registry.Resource, obj, verb: str) -> Change | None:
         audience_before=before,
         audience_after=after,
     )
-    transaction.on_commit(lambda: committed.send_robust(sender=Change, change_id=change.pk))
+    _notify_after_commit()
     return change
 
 

@@ -33,7 +33,7 @@ BATCH = 200  # changes per transaction
 INSERT_BATCH = 100
 
 
-def on_change_committed(sender, *, change_id, **kwargs):
+def on_change_committed(sender, **kwargs):
     """`committed` receiver: queue the dispatcher, unless nobody listens at all (then the watermark
     simply catches up later; endpoints never receive what was sequenced before they were switched on)."""
     from api.webhooks.tasks import dispatch_changes

@@ -240,3 +240,27 @@ def test_an_ended_embargo_is_announced_once(api, member_api):
     entries, _ = read_all(api, cursor)
     assert brief(entries) == [("publication", paper.pk, "created")]
     assert Change.objects.filter(verb="embargo_lifted").count() == 1
+
+
+def test_a_transaction_that_records_several_changes_notifies_once(
+    university, member_company, django_capture_on_commit_callbacks
+):
+    from api.changes.recorder import committed
+
+    secret = task(university=university, confidential=True)
+    deliverable(secret)
+    publication(access="sponsors", tasks=[secret])
+    calls = []
+
+    def listener(sender, **kwargs):
+        calls.append(sender)
+
+    committed.connect(listener, dispatch_uid="test-notifies-once")
+    try:
+        before = Change.objects.count()
+        with django_capture_on_commit_callbacks(execute=True):
+            research.task_update(task=secret, sponsors=[member_company])
+    finally:
+        committed.disconnect(dispatch_uid="test-notifies-once")
+    assert Change.objects.count() - before == 3  # the task, its deliverable, its paper
+    assert calls == [Change]
