@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from api.careers import services
 from api.core.files.uploads import check_upload
+from tests.changes.support import task
+from tests.research.support import stored_files  # noqa: F401 (re-exported for the careers tests)
 
 ME = "/api/v1/careers/me/"
 PROFILES = "/api/v1/careers/profiles/"
@@ -50,30 +52,8 @@ def make_profile(student, *, degree="phd", field="Electrical Engineering", gradu
     return profile
 
 
-def stored_files(media_root) -> list:
-    return sorted(path for path in media_root.rglob("*") if path.is_file()) if media_root.exists() else []
-
-
-def make_task(*, number, university, students=(), sponsors=(), confidential=False, title=None):
-    from api.research import services as research
-    from api.research.models import Program
-
-    program, _ = Program.objects.get_or_create(code="LITH", defaults={"name": "Lithography"})
-    return research.task_create(
-        number=number,
-        title=title or f"Task {number}",
-        abstract="",
-        program=program,
-        university=university,
-        start=datetime.date(2025, 9, 1),
-        end=datetime.date(2028, 8, 31),
-        status="active",
-        confidential=confidential,
-        principal_investigators=[],
-        students=list(students),
-        liaisons=[],
-        sponsors=list(sponsors),
-    )
+def make_task(*, number, university, students=(), sponsors=(), confidential=False):
+    return task(number, university=university, students=students, sponsors=sponsors, confidential=confidential)
 
 
 def fetch(client, url, **extra):
