@@ -4,21 +4,12 @@ import SignInView from "./features/auth/SignInView.vue";
 import ErrorPage from "./components/ErrorPage.vue";
 import { onUnauthorized } from "./api/client";
 import { session } from "./session";
+import { FEATURES } from "./features";
 
 const routes: RouteRecordRaw[] = [
   { path: "/", component: HomeView, meta: { title: "Home" } },
   { path: "/sign-in", component: SignInView, meta: { title: "Sign in" } },
-  {
-    path: "/publications",
-    component: () => import("./features/publications/PublicationSearchView.vue"),
-    meta: { title: "Publications" },
-  },
-  {
-    path: "/publications/:id(\\d+)",
-    component: () => import("./features/publications/PublicationDetailView.vue"),
-    props: true,
-    meta: { title: "Publication" },
-  },
+  ...FEATURES.flatMap((f) => f.routes),
   { path: "/:pathMatch(.*)*", component: ErrorPage, props: { status: 404 }, meta: { title: "Not found" } },
 ];
 

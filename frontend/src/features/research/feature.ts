@@ -1,0 +1,6 @@
+import type { Feature } from "../feature";
+
+export const research: Feature = {
+  routes: [],
+  nav: [],
+};
