@@ -16,6 +16,9 @@ export const PASSWORD = "wafer-demo-2026";
 export const STEP_TIMEOUT_MS = 15_000;
 const PYTHON = join(ROOT, ".venv", "bin", "python");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+// The built SPA Django serves; E2E_DIST points elsewhere (`npx vite build --outDir …`) so that
+// parallel builds do not overwrite the one a running journey uses.
+const DIST = process.env.E2E_DIST ?? join(FRONTEND, "dist");
 
 const started = Date.now();
 export const log = (message) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
@@ -61,7 +64,7 @@ async function waitForHealth(base, server) {
 /** Starts the server and the browser; `stop()` ends both and removes the temporary database. */
 export async function startHarness() {
   if (!existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}: apt-get install -y chromium`);
-  if (!existsSync(join(FRONTEND, "dist", "index.html"))) {
+  if (!existsSync(join(DIST, "index.html"))) {
     log("building the SPA");
     run("npm", ["run", "build"], process.env, { cwd: FRONTEND, stdio: "inherit" });
   }
@@ -73,7 +76,7 @@ export async function startHarness() {
     DATABASE_URL: `sqlite:///${join(work, "db.sqlite3")}`,
     MEDIA_ROOT: join(work, "media"),
     MEMCACHED_SERVERS: "",
-    SPA_ROOT: join(FRONTEND, "dist"),
+    SPA_ROOT: DIST,
     THROTTLE_LOGIN: "100/min",
     PYTHONUNBUFFERED: "1",
   };

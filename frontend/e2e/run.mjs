@@ -3,6 +3,7 @@
 //
 //   node e2e/run.mjs                      every journey (builds the SPA first when frontend/dist is missing)
 //   E2E_ONLY=events,careers node e2e/run.mjs   only those journeys (file names without .mjs)
+//   E2E_DIST=/tmp/dist node e2e/run.mjs       serve the SPA built there (npx vite build --outDir /tmp/dist)
 //
 // Env: CHROMIUM (default /usr/bin/chromium), E2E_KEEP=1 keeps the temporary database directory.
 // A failing journey does not stop the others; its page is screenshotted and the run exits 1.

@@ -76,19 +76,34 @@ function retryAfterHeader(response: Response): number | null {
   return Number.isFinite(seconds) ? seconds : null;
 }
 
-async function errorFrom(response: Response): Promise<ApiError> {
+/** The API's error envelope from a response body, or a readable stand-in when it is not ours. */
+export function errorFromBody(status: number, statusText: string, text: string, retryAfter: number | null): ApiError {
   let envelope: ErrorEnvelope;
   try {
-    const body = await response.json();
+    const body = JSON.parse(text);
     envelope =
       body && typeof body.detail === "string"
-        ? { ...body, status: response.status }
-        : { status: response.status, code: "error", detail: response.statusText || "Request failed." };
+        ? { ...body, status }
+        : { status, code: "error", detail: statusText || "Request failed." };
   } catch {
     // Not our envelope (a proxy's HTML page, say): still a typed error a person can read.
-    envelope = { status: response.status, code: "error", detail: response.statusText || "Request failed." };
+    envelope = { status, code: "error", detail: statusText || "Request failed." };
   }
-  return new ApiError(envelope, retryAfterHeader(response));
+  return new ApiError(envelope, retryAfter);
+}
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => "");
+  return errorFromBody(response.status, response.statusText, text, retryAfterHeader(response));
+}
+
+/** What every failed answer does app-wide: 503 raises the banner, 401 goes to sign-in. */
+function noticeFailure(error: ApiError, allowUnauthorized: boolean | undefined, onUnauthorized: () => void) {
+  if (error.status === 503) {
+    serviceState.unavailable = true;
+    serviceState.retryAfter = error.retryAfter;
+  }
+  if (error.status === 401 && !allowUnauthorized) onUnauthorized();
 }
 
 export function createClient(config: ClientConfig) {
@@ -140,11 +155,7 @@ export function createClient(config: ClientConfig) {
     }
     if (!response.ok) {
       const error = await errorFrom(response);
-      if (error.status === 503) {
-        serviceState.unavailable = true;
-        serviceState.retryAfter = error.retryAfter;
-      }
-      if (error.status === 401 && !options.allowUnauthorized) config.onUnauthorized();
+      noticeFailure(error, options.allowUnauthorized, config.onUnauthorized);
       throw error;
     }
     serviceState.unavailable = false;
@@ -152,8 +163,50 @@ export function createClient(config: ClientConfig) {
     return (options.as === "text" ? await response.text() : await response.json()) as T;
   }
 
+  /**
+   * A multipart upload that reports its progress (0..1) as it goes: fetch cannot, so this one
+   * write uses XMLHttpRequest, with the same cookies, CSRF token and error handling.
+   */
+  async function upload<T>(
+    method: "POST" | "PUT",
+    path: string,
+    form: FormData,
+    onProgress: (fraction: number) => void,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const token = await csrf();
+    return new Promise<T>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(method, buildUrl(config.baseUrl, path));
+      xhr.withCredentials = true;
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("X-CSRFToken", token);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+      };
+      xhr.onload = () => {
+        if (xhr.status >= 200 && xhr.status < 300) {
+          serviceState.unavailable = false;
+          onProgress(1);
+          resolve((xhr.status === 204 || !xhr.responseText ? undefined : JSON.parse(xhr.responseText)) as T);
+          return;
+        }
+        const retry = Number(xhr.getResponseHeader("Retry-After"));
+        const error = errorFromBody(xhr.status, xhr.statusText, xhr.responseText, Number.isFinite(retry) && retry > 0 ? retry : null);
+        noticeFailure(error, false, config.onUnauthorized);
+        reject(error);
+      };
+      xhr.onerror = () =>
+        reject(new ApiError({ status: 0, code: "network_error", detail: "Wafer cannot be reached. Check your connection." }));
+      xhr.onabort = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+      signal?.addEventListener("abort", () => xhr.abort(), { once: true });
+      xhr.send(form);
+    });
+  }
+
   return {
     request,
+    upload,
     /** Forget the CSRF token (after signing in or out, which rotate it). */
     resetCsrf: () => {
       csrfToken = null;
