@@ -113,13 +113,19 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CSRF_FAILURE_VIEW = "api.core.errors.csrf_failure"
 SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
+# Lax suits the SPA on the API's origin or on another origin of the same site (app.x.org and
+# api.x.org). A SPA on another site entirely needs None, which browsers accept only on Secure cookies.
+COOKIE_SAMESITE = env_str("COOKIE_SAMESITE", "Lax")
+if COOKIE_SAMESITE not in ("Lax", "Strict", "None"):
+    raise ImproperlyConfigured("COOKIE_SAMESITE must be Lax, Strict or None.")
+if COOKIE_SAMESITE == "None" and not SECURE:
+    raise ImproperlyConfigured("COOKIE_SAMESITE=None needs SECURE_COOKIES=true: browsers drop such cookies otherwise.")
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = COOKIE_SAMESITE
 
 # API tokens (api.core.tokens): hashed, scoped and always expiring.
 API_TOKEN_DEFAULT_LIFETIME = timedelta(days=env_int("API_TOKEN_DEFAULT_LIFETIME_DAYS", 90))

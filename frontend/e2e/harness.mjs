@@ -70,7 +70,11 @@ export async function startHarness() {
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "wafer-e2e-"));
+  // A second origin the API trusts, for the journey that serves the SPA on its own origin.
+  const otherOrigin = `http://127.0.0.1:${await freePort()}`;
   const env = {
+    CORS_ALLOWED_ORIGINS: otherOrigin,
+    CSRF_TRUSTED_ORIGINS: otherOrigin,
     ...process.env,
     DEBUG: "true",
     DATABASE_URL: `sqlite:///${join(work, "db.sqlite3")}`,
@@ -126,6 +130,7 @@ export async function startHarness() {
 
   return {
     base,
+    otherOrigin,
     PASSWORD,
     browser,
     stop,

@@ -106,6 +106,24 @@ def test_wafer_starts_with_a_secret_key():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(
+    ("samesite", "secure", "refusal"),
+    [
+        ("Lax", "false", None),
+        ("None", "true", None),
+        ("None", "false", "COOKIE_SAMESITE=None needs SECURE_COOKIES=true"),
+        ("lax-ish", "true", "COOKIE_SAMESITE must be Lax, Strict or None"),
+    ],
+)
+def test_cross_site_cookies_need_secure_cookies(samesite, secure, refusal):
+    result = _start({"DEBUG": "true", "COOKIE_SAMESITE": samesite, "SECURE_COOKIES": secure})
+    if refusal:
+        assert result.returncode != 0
+        assert refusal in result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+
+
 def test_debug_runs_without_a_secret_key():
     assert _start({"DEBUG": "true"}).returncode == 0
 
