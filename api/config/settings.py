@@ -133,6 +133,10 @@ API_TOKEN_MAX_LIFETIME = timedelta(days=env_int("API_TOKEN_MAX_LIFETIME_DAYS", 3
 # A POST's Idempotency-Key and the answer it earned are kept this long (api.core.idempotency).
 IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
 
+# Cached read answers (api.core.response_cache): how long one is kept; 0 turns the cache off.
+# Writes invalidate at once (generation numbers); this only bounds the memory they hold.
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
+
 # --- Cross-origin and proxies ---------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_ALLOW_CREDENTIALS = True

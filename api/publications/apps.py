@@ -7,4 +7,4 @@ class PublicationsConfig(AppConfig):
     verbose_name = "Publications"
 
     def ready(self):
-        from api.publications import changes  # noqa: F401  (registers the app's resources in the change feed)
+        from api.publications import caching, changes  # noqa: F401  (cache invalidation; the change feed's resources)

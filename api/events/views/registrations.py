@@ -9,6 +9,7 @@ from api.accounts.access import is_staff
 from api.core.errors import envelope
 from api.core.permissions import IsAuthenticated, StaffOnRowsTheyCanSee
 from api.events import selectors, services
+from api.events.filters import RegistrationFilter
 from api.events.models import Registration
 from api.events.serializers import RegisterSerializer, RegistrationConflictSerializer, RegistrationSerializer
 
@@ -21,7 +22,7 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     queryset = Registration.objects.none()
     serializer_class = RegistrationSerializer
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["status"]
+    filterset_class = RegistrationFilter
     ordering_fields = ["created_at", "position"]
 
     def get_permissions(self):

@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from api.core.files.delivery import deliver
 from api.core.files.uploads import check_upload
 from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
+from api.core.response_cache.views import CachedListMixin, cached_list_schema
 from api.core.viewsets import ServiceModelViewSet
-from api.publications import access, selectors, services
+from api.publications import access, caching, selectors, services
 from api.publications.filters import PublicationFilter
 from api.publications.models import Publication
 from api.publications.serializers import FileUploadSerializer, PublicationSerializer, PublicationWriteSerializer
@@ -18,7 +19,8 @@ from api.publications.serializers import FileUploadSerializer, PublicationSerial
 FILE_KINDS = ("pdf", "png", "jpeg", "zip")
 
 
-class PublicationViewSet(ServiceModelViewSet):
+@extend_schema_view(list=cached_list_schema(PublicationSerializer))
+class PublicationViewSet(CachedListMixin, ServiceModelViewSet):
     """Publications. A publication the caller may not see does not exist for them (404, absent
     from lists, counts and exports); metadata and files share one rule (api.publications.access).
     Staff create, edit and delete; staff and the faculty of a linked task add files."""
@@ -32,6 +34,7 @@ class PublicationViewSet(ServiceModelViewSet):
     update_service = staticmethod(services.publication_update)
     delete_service = staticmethod(services.publication_delete)
     instance_kwarg = "publication"
+    cached_resources = (caching.RESOURCE,)
 
     def get_permissions(self):
         if self.request.method in SAFE_METHODS:

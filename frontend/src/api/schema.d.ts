@@ -7785,6 +7785,10 @@ export interface operations {
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description true: ended already; false: not over yet */
+                past?: boolean;
+                /** @description true: events you are registered or waitlisted for (signed in) */
+                registered?: boolean;
                 /**
                  * @description * `draft` - Draft
                  *     * `published` - Published
@@ -7970,12 +7974,16 @@ export interface operations {
     events_registrations_list: {
         parameters: {
             query?: {
+                /** @description true: checked in; false: not yet */
+                checked_in?: boolean;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description Words in the person's name or email, or the company's name */
+                q?: string;
                 /**
                  * @description * `confirmed` - Confirmed
                  *     * `waitlisted` - Waitlisted
@@ -12103,7 +12111,10 @@ export interface operations {
                 /** @description Published in or before */
                 year_to?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an earlier answer: 304 when nothing it shows has changed. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12116,6 +12127,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedPublicationList"];
                 };
+            };
+            /** @description Not modified. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is invalid; `fields` names each problem. */
             400: {

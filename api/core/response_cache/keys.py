@@ -1,0 +1,33 @@
+"""The key (and ETag) of a cacheable read: built without touching the database."""
+
+import hashlib
+
+from django.utils import timezone
+
+from api.accounts.access import is_staff
+from api.core.response_cache import generations
+
+
+def audience(user) -> str:
+    """Who the answer is for. Visitors share one answer, and staff another (they see everything);
+    anyone else may see rows through their own team or authorship, so their answers are their own."""
+    if not user.is_authenticated:
+        return "anonymous"
+    if is_staff(user):
+        return "staff"
+    return f"user-{user.pk}"
+
+
+def answer_key(request, resources: tuple[str, ...]) -> str:
+    """A digest of everything the answer depends on: path, query (order-insensitive), format, caller,
+    day (embargoes end at midnight without any write) and the resources' generations."""
+    query = sorted((key, value) for key in request.query_params for value in request.query_params.getlist(key))
+    parts = [
+        request.path,
+        repr(query),
+        request.accepted_renderer.format,
+        audience(request.user),
+        timezone.now().date().isoformat(),
+        generations.current(resources),
+    ]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()

@@ -1,0 +1,73 @@
+"""The list action of a viewset, answered from the shared cache or with a 304 when it can be."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+
+from api.core.response_cache.keys import answer_key
+
+ANSWER_PREFIX = "answer:"
+
+
+def _etag_matches(request, etag: str) -> bool:
+    sent = request.headers.get("If-None-Match", "")
+    return sent.strip() == "*" or etag in [tag.strip().removeprefix("W/") for tag in sent.split(",")]
+
+
+def _finish(response, etag: str, *, public: bool, outcome: str):
+    response["ETag"] = etag
+    # Revalidate every time: the ETag makes that cheap, and no client keeps an answer after a write.
+    response["Cache-Control"] = f"{'public' if public else 'private'}, no-cache"
+    patch_vary_headers(response, ("Accept", "Authorization", "Cookie"))
+    response["X-Cache"] = outcome  # hit, miss or not-modified: for benchmarks and operators
+    return response
+
+
+class CachedListMixin:
+    """`list` served from memcached by a key of the request and the `cached_resources` generations.
+
+    Authentication, permissions and throttling have run (DRF's `initial`) before `list` is called;
+    a hit then costs no query and no serializer, and a matching If-None-Match a 304."""
+
+    cached_resources: tuple[str, ...] = ()
+
+    def list(self, request, *args, **kwargs):
+        if not settings.RESPONSE_CACHE_SECONDS:
+            return super().list(request, *args, **kwargs)
+        key = answer_key(request, self.cached_resources)
+        etag = f'"{key}"'
+        public = not request.user.is_authenticated
+        if _etag_matches(request, etag):
+            return _finish(HttpResponseNotModified(), etag, public=public, outcome="not-modified")
+        stored = cache.get(ANSWER_PREFIX + key)
+        if stored is not None:
+            content_type, body = stored
+            return _finish(HttpResponse(body, content_type=content_type), etag, public=public, outcome="hit")
+        response = super().list(request, *args, **kwargs)
+
+        def store(rendered):
+            if rendered.status_code == 200:
+                answer = (rendered["Content-Type"], rendered.content)
+                cache.set(ANSWER_PREFIX + key, answer, settings.RESPONSE_CACHE_SECONDS)
+
+        response.add_post_render_callback(store)
+        return _finish(response, etag, public=public, outcome="miss")
+
+
+def cached_list_schema(serializer):
+    """The list operation's OpenAPI: If-None-Match and the 304 it may earn."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+
+    return extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "If-None-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="The ETag of an earlier answer: 304 when nothing it shows has changed.",
+            )
+        ],
+        responses={200: serializer(many=True), 304: OpenApiResponse(description="Not modified.")},
+    )

@@ -1,0 +1,109 @@
+"""The publication list from the response cache: no stale answer after a write, answers never
+shared between callers who see different rows, 304 without a query (api.core.response_cache)."""
+
+import datetime
+
+import pytest
+from rest_framework.test import APIClient
+
+from api.accounts import services as account_services
+from api.publications import services
+from api.publications.models import Publication
+from tests.publications.support import NOW, URL
+
+
+@pytest.fixture
+def two(pub_make):
+    return pub_make(title="Open wafer", access="public"), pub_make(title="Members wafer", access="members")
+
+
+def titles(response):
+    return sorted(row["title"] for row in response.json()["results"])  # in any order
+
+
+def test_a_repeated_read_is_a_hit_without_a_query(api, two, django_assert_num_queries):
+    first = api.get(URL)
+    assert (first.status_code, first["X-Cache"], titles(first)) == (200, "miss", ["Open wafer"])
+    with django_assert_num_queries(0):
+        second = api.get(URL)
+    assert (second.status_code, second["X-Cache"], second.content) == (200, "hit", first.content)
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Type"] == first["Content-Type"]
+    assert "public" in second["Cache-Control"] and "no-cache" in second["Cache-Control"]
+
+
+@pytest.mark.parametrize("sent", ["{etag}", "W/{etag}", '"other", {etag}', "*"])
+def test_if_none_match_answers_304_without_a_query(api, two, sent, django_assert_num_queries):
+    etag = api.get(URL)["ETag"]
+    with django_assert_num_queries(0):
+        response = api.get(URL, HTTP_IF_NONE_MATCH=sent.format(etag=etag))
+    assert (response.status_code, response.content, response["ETag"]) == (304, b"", etag)
+
+
+def test_a_stale_etag_gets_the_new_answer(api, two):
+    etag = api.get(URL)["ETag"]
+    services.publication_update(publication=two[0], title="Renamed wafer")
+    response = api.get(URL, HTTP_IF_NONE_MATCH=etag)
+    assert (response.status_code, titles(response)) == (200, ["Renamed wafer"])
+    assert response["ETag"] != etag
+
+
+def test_the_query_and_its_order_make_the_key(api, two):
+    api.get(URL, {"q": "wafer", "ordering": "title"})
+    assert api.get(URL, {"ordering": "title", "q": "wafer"})["X-Cache"] == "hit"
+    assert api.get(URL, {"q": "wafer"})["X-Cache"] == "miss"
+    assert api.get(URL, {"q": "open"})["X-Cache"] == "miss"
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda p, org: services.publication_update(publication=p, access="members"),
+        lambda p, org: services.publication_delete(publication=p),
+        lambda p, org: Publication.objects.get(pk=p.pk).save(),  # the admin's way: a model save
+    ],
+    ids=["service-update", "service-delete", "model-save"],
+)
+def test_every_kind_of_write_invalidates(api, two, member_company, write):
+    api.get(URL)
+    write(two[0], member_company)
+    response = api.get(URL)
+    assert response["X-Cache"] == "miss"
+
+
+def test_callers_never_share_answers(api, member_api, staff_api, two):
+    assert titles(api.get(URL)) == ["Open wafer"]
+    assert titles(member_api.get(URL)) == ["Members wafer", "Open wafer"]
+    assert titles(api.get(URL)) == ["Open wafer"]
+    assert titles(staff_api.get(URL)) == ["Members wafer", "Open wafer"]
+    member = member_api.get(URL)
+    assert "private" in member["Cache-Control"]
+    assert "Cookie" in member["Vary"] and "Authorization" in member["Vary"]
+
+
+def test_a_company_leaving_the_consortium_is_seen_at_once(member_user, two, member_company):
+    client = APIClient()
+    client.force_login(member_user)  # a real session: the person is read afresh on each request
+    assert titles(client.get(URL)) == ["Members wafer", "Open wafer"]
+    account_services.organisation_update(organisation=member_company, active=False)
+    assert titles(client.get(URL)) == ["Open wafer"]
+
+
+def test_an_embargo_ends_at_midnight_without_a_write(api, pub_make, pub_clock):
+    pub_make(title="Embargoed wafer", access="public", embargo_until=NOW.date() + datetime.timedelta(days=1))
+    assert titles(api.get(URL)) == []
+    pub_clock.set(NOW + datetime.timedelta(days=1))
+    assert titles(api.get(URL)) == ["Embargoed wafer"]
+
+
+def test_errors_are_not_cached(api, two):
+    assert api.get(URL, {"year_from": "soon"}).status_code == 400
+    second = api.get(URL, {"year_from": "soon"})
+    assert second.status_code == 400 and "X-Cache" not in second
+
+
+def test_the_cache_can_be_turned_off(api, two, settings):
+    settings.RESPONSE_CACHE_SECONDS = 0
+    api.get(URL)
+    response = api.get(URL)
+    assert "ETag" not in response and "X-Cache" not in response
