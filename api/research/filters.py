@@ -49,6 +49,8 @@ class DeliverableFilter(WaferFilterSet):
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due on or before")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label="Due on or after")
     late = StrictBooleanFilter(method="filter_late", label="Submitted late, or overdue")
+    overdue = StrictBooleanFilter(method="filter_overdue", label="Past the deadline and not submitted")
+    sponsor = IdFilter(method="filter_sponsor", label="Of tasks this company (an organisation's id) sponsors")
 
     class Meta:
         model = Deliverable
@@ -59,3 +61,12 @@ class DeliverableFilter(WaferFilterSet):
             status__in=Deliverable.OPEN, submitted_at__isnull=True, deadline_at__lte=timezone.now()
         )
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status__in=Deliverable.OPEN, submitted_at__isnull=True, deadline_at__lte=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_sponsor(self, queryset, name, value):
+        # A subquery, like TaskFilter.sponsor: narrows what the caller already sees, never widens it.
+        through = ResearchTask.sponsors.through.objects.filter(organisation_id=value)
+        return queryset.filter(task__in=through.values("researchtask_id"))

@@ -64,6 +64,9 @@ async function waitForHealth(base, server) {
 /** Starts the server and the browser; `stop()` ends both and removes the temporary database. */
 export async function startHarness() {
   if (!existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}: apt-get install -y chromium`);
+  if (process.env.E2E_DIST && !existsSync(join(DIST, "index.html"))) {
+    throw new Error(`E2E_DIST=${DIST} holds no build: npx vite build --outDir ${DIST}`);
+  }
   if (!existsSync(join(DIST, "index.html"))) {
     log("building the SPA");
     run("npm", ["run", "build"], process.env, { cwd: FRONTEND, stdio: "inherit" });

@@ -530,3 +530,37 @@ def test_query_count_does_not_grow_with_page_size(
     task.principal_investigators.add(other)
     with django_assert_max_num_queries(len(one)):
         assert len(api.get(URL, {"page_size": 50}).json()["results"]) == 30
+
+
+@pytest.fixture
+def missed(task, clock):
+    """Planned and past its deadline at NOW: overdue."""
+    return services.deliverable_create(task=task, title="Missed memo", kind="report", due_on=datetime.date(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("params", "matching", "others"),
+    [
+        ({"overdue": "true"}, "Missed memo", ["Final report", "Interim review", "Tool software", "Q1 report"]),
+        ({"overdue": "false"}, "Final report", ["Missed memo"]),
+        ({"sponsor": "member_company"}, "Q1 report", ["Warpage model"]),
+        ({"sponsor": "other_company"}, "Warpage model", ["Q1 report", "Missed memo"]),
+    ],
+)
+def test_home_panel_filters(request, staff_api, deliverables, other_deliverable, missed, params, matching, others):
+    params = {k: request.getfixturevalue(v).pk if k == "sponsor" else v for k, v in params.items()}
+    titles = [row["title"] for row in staff_api.get(URL, {**params, "page_size": 100}).json()["results"]]
+    assert matching in titles and not set(others) & set(titles)
+
+
+def test_the_sponsor_filter_never_widens_what_a_member_sees(
+    other_member_api, confidential_task, secret_deliverable, member_company
+):
+    response = other_member_api.get(URL, {"sponsor": member_company.pk})
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize(("params", "field"), [({"overdue": "maybe"}, "overdue"), ({"sponsor": "aster"}, "sponsor")])
+def test_invalid_home_panel_filters_are_400(staff_api, params, field):
+    response = staff_api.get(URL, params)
+    assert response.status_code == 400 and list(response.json()["fields"]) == [field]

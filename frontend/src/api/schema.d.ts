@@ -6605,10 +6605,14 @@ export interface operations {
                 late?: boolean;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description Past the deadline and not submitted */
+                overdue?: boolean;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
+                /** @description Of tasks this company (an organisation's id) sponsors */
+                sponsor?: number;
                 /**
                  * @description * `planned` - Planned
                  *     * `submitted` - Submitted
