@@ -149,6 +149,20 @@ export async function startHarness() {
       page.setDefaultTimeout(STEP_TIMEOUT_MS);
       return { context, page };
     },
+    /**
+     * On a 375 px screen: the site header fits, and so does the page's own content (`what`, in
+     * <main>); only wide tables may overflow, inside their own scrolling region.
+     */
+    async checkFits375(page, what) {
+      const wide = await page.evaluate(() =>
+        [...document.querySelectorAll("main *")]
+          .filter((el) => !el.closest("[role=region]") && el.getBoundingClientRect().right > window.innerWidth + 1)
+          .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${el.className}`),
+      );
+      const header = await page.evaluate(() => document.querySelector(".site-header")?.scrollWidth ?? 0);
+      check(header <= 375, `the site header fits a 375 px screen (${header} px)`);
+      check(wide.length === 0, `${what} fits a 375 px screen; wide tables scroll in their own region (${wide.join(", ")})`);
+    },
     /** Signs in through the sign-in screen and waits until the app shows the person signed in. */
     async signIn(page, email, password = PASSWORD) {
       await page.goto(`${base}/sign-in`);

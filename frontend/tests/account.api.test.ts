@@ -1,17 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { changePassword, createToken, listTokens, personalDataUrl, revokeToken } from "../src/api/tokens";
 import { ApiError, client } from "../src/api/client";
-
-function json(body: unknown, status = 200) {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-function stubFetch(...responses: Response[]) {
-  const fetch = vi.fn<typeof globalThis.fetch>();
-  for (const response of responses) fetch.mockResolvedValueOnce(response);
-  vi.stubGlobal("fetch", fetch);
-  return fetch;
-}
+import { json, stubFetch } from "./support";
 
 const headers = (init: RequestInit | undefined) => init?.headers as Record<string, string>;
 

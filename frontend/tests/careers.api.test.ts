@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as careers from "../src/api/careers";
 import { ApiError, client } from "../src/api/client";
-
-function json(body: unknown, status = 200) {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
+import { json } from "./support";
 
 let fetch: ReturnType<typeof vi.fn<typeof globalThis.fetch>>;
 beforeEach(() => {

@@ -1,9 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiError, createClient } from "../src/api/client";
-
-function json(body: unknown, status = 200, headers: Record<string, string> = {}) {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
-}
+import { json } from "./support";
 
 function setup(...responses: Response[]) {
   const fetch = vi.fn<typeof globalThis.fetch>();

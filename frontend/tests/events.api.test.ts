@@ -12,10 +12,7 @@ import {
   register,
   revokeFeedToken,
 } from "../src/api/events";
-
-function json(body: unknown, status = 200) {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
+import { json } from "./support";
 
 let fetchMock: ReturnType<typeof vi.fn<typeof globalThis.fetch>>;
 

@@ -2,10 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, client } from "../src/api/client";
 import * as feedback from "../src/api/feedback";
 import * as research from "../src/api/research";
-
-function json(body: unknown, status = 200) {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
+import { json } from "./support";
 
 const fetchMock = vi.fn<typeof globalThis.fetch>();
 

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 const MEMBER = "liaison@northwind.example.com";
 const TOKEN_NAME = "E2E nightly sync";
 
-export default async function account({ base, newPage, signIn, check, log, artifact }) {
+export default async function account({ base, newPage, signIn, check, checkFits375, artifact }) {
   const me = (token) => fetch(`${base}/api/v1/auth/me/`, { headers: { Authorization: `Bearer ${token}`, Accept: "application/json" } });
   const { context, page } = await newPage();
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
@@ -65,15 +65,7 @@ export default async function account({ base, newPage, signIn, check, log, artif
   const data = JSON.parse(readFileSync(saved, "utf8"));
   check(data.person?.email === MEMBER && Array.isArray(data.api_tokens ?? data.tokens ?? []), `my data downloads as JSON (${download.suggestedFilename()})`);
   await page.setViewportSize({ width: 375, height: 812 });
-  // The page's own content must fit; the header's menu belongs to AppLayout (see the report of this work).
-  const wide = await page.evaluate(() =>
-    [...document.querySelectorAll("main *")]
-      .filter((el) => !el.closest("[role=region]") && el.getBoundingClientRect().right > window.innerWidth + 1)
-      .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${el.className}`),
-  );
-  const header = await page.evaluate(() => document.querySelector(".site-header")?.scrollWidth ?? 0);
-  if (header > 375) log(`note: the site header is ${header} px wide at 375 px (AppLayout's menu does not wrap)`);
-  check(wide.length === 0, `the account page's content fits a 375 px screen; wide tables scroll in their own region (${wide.join(", ")})`);
+  await checkFits375(page, "the account page's content");
   await page.screenshot({ path: artifact("account-end.png"), fullPage: true });
   await context.close();
 }

@@ -25,7 +25,7 @@ async function openReport(page, check, title) {
   return rows;
 }
 
-export default async function reports({ base, newPage, signIn, manage, check, log, artifact }) {
+export default async function reports({ base, newPage, signIn, manage, check, checkFits375, log, artifact }) {
   // (a) Staff: the publications report, filtered by dates kept in the URL, downloaded as CSV.
   {
     const { context, page } = await newPage();
@@ -108,15 +108,7 @@ export default async function reports({ base, newPage, signIn, manage, check, lo
       check(true, `${orgName} has no registrations: the empty state shows`);
     }
     await page.getByRole("heading", { name: "Your company and the consortium" }).waitFor();
-    // The page's own content must fit; the header's menu belongs to AppLayout (see the report of this work).
-    const wide = await page.evaluate(() =>
-      [...document.querySelectorAll("main *")]
-        .filter((el) => !el.closest("[role=region]") && el.getBoundingClientRect().right > window.innerWidth + 1)
-        .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${el.className}`),
-    );
-    const header = await page.evaluate(() => document.querySelector(".site-header")?.scrollWidth ?? 0);
-    if (header > 375) log(`note: the site header is ${header} px wide at 375 px (AppLayout's menu does not wrap)`);
-    check(wide.length === 0, `the report's content fits a 375 px screen; wide tables scroll in their own region (${wide.join(", ")})`);
+    await checkFits375(page, "the report's content");
     check(await page.getByRole("columnheader", { name: "All organisations" }).isVisible(), "the consortium totals are beside the company's");
     await page.screenshot({ path: artifact("member-events-report.png"), fullPage: true });
     await context.close();
