@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install spa test-frontend run farm migrate demo test test-postgres test-mssql lint format schema check-schema clean
+.PHONY: install spa test-frontend run farm migrate demo test test-postgres test-mssql lint format schema check-schema clean bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,7 +67,7 @@ demo: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py seed_demo
 
 # The web farm on this box (README "The farm"): HAProxy on 127.0.0.1:8080 over WORKERS (2) gunicorn
-# workers on 127.0.0.1:8100.., the task worker, and memcached when MEMCACHED_SERVERS names this
+# workers on 127.0.0.1:8100.., the task worker, the periodic jobs (run_periodic), and memcached when MEMCACHED_SERVERS names this
 # machine, all supervised by `python -m api.farm`. Ctrl-C (or a TERM to its pid) stops every process.
 farm: install
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
@@ -98,6 +98,12 @@ lint: install
 format: install
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# The benchmark of issue 10 (README "Benchmarks", bench/run.py): builds or reuses a large dataset in
+# PostgreSQL (wafer_bench on 127.0.0.1:5432; BENCH_DATABASE_URL), runs the farm with 2 workers and wrk
+# against it on 127.0.0.1, writes bench/results/. About 3 minutes; BENCH_ARGS="--duration 5" etc.
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 # Regenerate the OpenAPI contract after changing the API.
 schema: install

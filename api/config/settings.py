@@ -8,6 +8,7 @@ from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from api.config.env import database_from_url, env_bool, env_int, env_list, env_str, memcached_cache
+from api.core.files.storages import file_storage
 from api.core.spa_headers import spa_cache_headers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Each request starts reading from the read replica, if any, until it writes (api.core.replica).
+    "api.core.replica.ReplicaPinningMiddleware",
     "api.core.middleware.ClientIPMiddleware",
     "api.core.middleware.DatabaseUnavailableMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -94,6 +97,13 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", "sqlite:///var/wafer.sqlite3")
 DATABASES = {"default": database_from_url(DATABASE_URL, BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica (same URL forms; SQL Server: add ?ApplicationIntent=ReadOnly): reads go there except
+# inside transactions and after the request's own writes (api.core.db_routers). Tests mirror the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL, BASE_DIR)
+    DATABASES["replica"]["TEST"] = {**DATABASES["replica"].get("TEST", {}), "MIRROR": "default"}
+    DATABASE_ROUTERS = ["api.core.db_routers.ReplicaRouter"]
 
 # --- Cache ----------------------------------------------------------------------------------
 MEMCACHED_SERVERS = env_list("MEMCACHED_SERVERS")
@@ -137,6 +147,7 @@ IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
 # Writes invalidate at once (generation numbers); this only bounds the memory they hold.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
 
+
 # --- Cross-origin and proxies ---------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_ALLOW_CREDENTIALS = True
@@ -165,8 +176,19 @@ CITATION_EXPORT_MAX = env_int("CITATION_EXPORT_MAX", 5000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / env_str("STATIC_ROOT", "var/static")
+# Where uploads are kept: filesystem (MEDIA_ROOT) | s3 | azure, the last two shared by several hosts
+# (api.core.files.storages). Empty keys leave credentials to the SDK (environment, role, identity).
+FILE_STORAGE = env_str("FILE_STORAGE", "filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(
+        FILE_STORAGE,
+        bucket=env_str("FILE_STORAGE_BUCKET"),  # the S3 bucket or Azure container
+        endpoint_url=env_str("FILE_STORAGE_ENDPOINT_URL"),  # S3-compatible servers (MinIO, Ceph)
+        region=env_str("FILE_STORAGE_REGION"),
+        access_key=env_str("FILE_STORAGE_ACCESS_KEY"),  # S3 access key id, or Azure account name
+        secret_key=env_str("FILE_STORAGE_SECRET_KEY"),  # S3 secret access key, or Azure account key
+        connection_string=env_str("FILE_STORAGE_CONNECTION_STRING"),  # Azure (also Azurite)
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG  # development serves straight from the apps, no collectstatic needed

@@ -8,3 +8,4 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from api.core import schema  # noqa: F401  (registers the OpenAPI extensions)
+        from api.core.files import storages  # noqa: F401  (registers the file-delivery system check)

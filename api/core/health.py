@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from api.core import replica
 from api.core.errors import is_database_unavailable
 
 
@@ -18,9 +19,9 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def _database_ok() -> bool:
+def _database_ok(alias: str = "default") -> bool:
     try:
-        connection = connections["default"]
+        connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
@@ -44,6 +45,9 @@ def _cache_ok() -> bool:
 @require_safe
 def readyz(request):
     checks = {"database": "ok" if _database_ok() else "down", "cache": "ok" if _cache_ok() else "down"}
+    if replica.configured():
+        # Most reads go there: a worker without it cannot serve (api.core.db_routers).
+        checks["replica"] = "ok" if _database_ok(replica.REPLICA) else "down"
     down = [name for name, state in checks.items() if state != "ok"]
     if down:
         body = {"status": 503, "code": "not_ready", "detail": f"Not ready: {', '.join(down)} down.", "checks": checks}

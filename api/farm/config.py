@@ -30,7 +30,20 @@ class HAProxySettings:
     timeout_server: str = "60s"
     timeout_queue: str = "10s"
     check_inter: str = "1s"
+    forwarded_for: str = "replace"  # a key of FORWARDED_FOR
+    # docker/ names its workers by DNS (a server-template line) instead of listing backends, and adds
+    # the `resolvers` section that line needs.
+    servers: str = ""
+    sections: str = ""
     extra: dict = field(default_factory=dict)
+
+
+# "replace": HAProxy is the edge, a client-sent header is a lie. "append": a trusted proxy in front
+# (nginx in docker/) has already replaced it; HAProxy adds that proxy's address as the last hop.
+FORWARDED_FOR = {
+    "replace": "    http-request set-header X-Forwarded-For %[src]",
+    "append": "    option forwardfor",
+}
 
 
 def server_lines(backends: list[Backend]) -> str:
@@ -40,10 +53,12 @@ def server_lines(backends: list[Backend]) -> str:
 def render(settings: HAProxySettings, template: Path = TEMPLATE) -> str:
     if settings.concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    if not settings.backends:
+    if not settings.backends and not settings.servers:
         raise ValueError("at least one backend is needed")
+    if settings.forwarded_for not in FORWARDED_FOR:
+        raise ValueError(f"forwarded_for must be one of {sorted(FORWARDED_FOR)}")
     values = {
-        "global_maxconn": max(2000, 4 * settings.concurrency * len(settings.backends)),
+        "global_maxconn": max(2000, 4 * settings.concurrency * max(1, len(settings.backends))),
         "bind": settings.bind,
         "port": settings.port,
         "health_host": settings.health_host,
@@ -53,7 +68,9 @@ def render(settings: HAProxySettings, template: Path = TEMPLATE) -> str:
         "timeout_queue": settings.timeout_queue,
         "check_inter": settings.check_inter,
         "server_maxconn": settings.concurrency,
-        "servers": server_lines(settings.backends),
+        "forwarded_for": FORWARDED_FOR[settings.forwarded_for],
+        "servers": settings.servers or server_lines(settings.backends),
+        "sections": settings.sections,
         **settings.extra,
     }
     return Template(template.read_text()).substitute(values)

@@ -25,7 +25,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m api.farm", description=__doc__)
     parser.add_argument("--workers", type=int, default=2, help="WSGI worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker = its concurrency (default 4)")
-    parser.add_argument("--port", type=int, default=8080, help="HAProxy's port on 127.0.0.1 (default 8080)")
+    parser.add_argument("--port", type=int, default=8080, help="HAProxy's port (default 8080)")
+    parser.add_argument(
+        "--bind",
+        default=LOOPBACK,
+        help="HAProxy's address (default 127.0.0.1; 0.0.0.0 on a host behind front balancers); "
+        "the workers always stay on loopback",
+    )
+    parser.add_argument(
+        "--front-proxies",
+        default="",
+        help="comma-separated IPs/CIDRs of the balancers in front of this host (several hosts): their "
+        "X-Forwarded-For is kept and HAProxy appends their address, which the workers trust",
+    )
     parser.add_argument("--base-port", type=int, default=8100, help="first worker port (default 8100)")
     parser.add_argument(
         "--server",
@@ -36,6 +48,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--run-dir", type=Path, default=ROOT / "var" / "farm", help="generated config and state")
     parser.add_argument("--log-dir", type=Path, default=ROOT / "var" / "log" / "farm", help="one log per process")
     parser.add_argument("--no-tasks", action="store_true", help="do not run the background task worker")
+    parser.add_argument(
+        "--no-periodic", action="store_true", help="do not run the scheduled commands (manage.py run_periodic)"
+    )
     parser.add_argument("--no-memcached", action="store_true", help="never start memcached")
     parser.add_argument("--no-haproxy", action="store_true", help="workers only (a balancer runs elsewhere)")
     parser.add_argument("--stop-timeout", type=float, default=12.0, help="seconds to stop before killing")
@@ -63,7 +78,8 @@ def farm_env(args, base: dict | None = None) -> tuple[dict, dict]:
         "DJANGO_SETTINGS_MODULE": "api.config.settings",
         "DEBUG": "false",
         "ALLOWED_HOSTS": DEV_HOSTS,
-        "TRUSTED_PROXIES": LOOPBACK,  # HAProxy talks to the workers from 127.0.0.1
+        # HAProxy talks to the workers from 127.0.0.1; behind front balancers, their hop is believed too.
+        "TRUSTED_PROXIES": ",".join(filter(None, [LOOPBACK, args.front_proxies])),
         "TRUST_X_FORWARDED_PROTO": "true",  # HAProxy always sets X-Forwarded-Proto itself
         "SECURE_COOKIES": "false",  # plain http on 127.0.0.1; put TLS in front to turn this on
     }
@@ -133,7 +149,16 @@ def haproxy_binary() -> str | None:
 def write_haproxy_config(args, backends: list[Backend]) -> Path:
     args.run_dir.mkdir(parents=True, exist_ok=True)
     path = args.run_dir / "haproxy.cfg"
-    path.write_text(render(HAProxySettings(backends=backends, concurrency=args.threads, port=args.port)))
+    settings = HAProxySettings(
+        backends=backends,
+        concurrency=args.threads,
+        bind=args.bind,
+        port=args.port,
+        # The edge replaces a client's X-Forwarded-For; behind front balancers it keeps theirs and
+        # appends their address, so the workers can walk the chain back to the client (TRUSTED_PROXIES).
+        forwarded_for="append" if args.front_proxies else "replace",
+    )
+    path.write_text(render(settings))
     return path
 
 
@@ -150,6 +175,9 @@ def build_children(args, env: dict) -> list[Child]:
     if not args.no_tasks:
         argv = [sys.executable, str(ROOT / "manage.py"), "db_worker"]
         children.append(Child("tasks", argv, args.log_dir / "tasks.log", env, ROOT))
+    if not args.no_periodic:  # one scheduler per database: pass --no-periodic where cron or another box runs it
+        argv = [sys.executable, str(ROOT / "manage.py"), "run_periodic"]
+        children.append(Child("periodic", argv, args.log_dir / "periodic.log", env, ROOT))
     if not args.no_haproxy:
         backends = [Backend(c.name, LOOPBACK, c.port) for c in children if c.name.startswith("web")]
         cfg = write_haproxy_config(args, backends)

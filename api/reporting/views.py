@@ -41,6 +41,7 @@ from api.accounts.access import is_staff, member_company
 from api.core.csv import csv_cell
 from api.core.files.delivery import content_disposition
 from api.core.permissions import is_signed_in
+from api.core.replica import replica_reads
 from api.reporting import serializers as s
 from api.reporting.selectors import REPORTS, Scope, columns
 
@@ -132,6 +133,7 @@ class ReportView(ReportBaseView):
         digest = hashlib.sha256(json.dumps(echo, sort_keys=True, default=str).encode()).hexdigest()[:32]
         return f"wafer:report:v{CACHE_VERSION}:{self.report}:{who}:{digest}"
 
+    @replica_reads()  # figures may lag (REPORT_CACHE_SECONDS): the read replica, when there is one
     def get(self, request):
         scope = scope_of(request.user)
         filters = self._filters(request)

@@ -29,7 +29,7 @@ def test_postgres_url_gets_a_connect_timeout_and_persistent_checked_connections(
         "PORT": "5433",
         "CONN_MAX_AGE": 120,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": 3, "sslmode": "require"},
+        "OPTIONS": {"connect_timeout": 2, "sslmode": "require"},
     }
 
 

@@ -50,8 +50,19 @@ def free_ports(count: int) -> int:
     raise RuntimeError("no free block of ports")
 
 
-def get(port: int, path: str, headers: dict | None = None, method: str = "GET", body=None, timeout: float = 5.0):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def get(
+    port: int,
+    path: str,
+    headers: dict | None = None,
+    method: str = "GET",
+    body=None,
+    timeout: float = 5.0,
+    source: str | None = None,
+):
+    """One request to 127.0.0.1:port; `source` is the address it comes from (any 127.x.y.z: several
+    "hosts" on one loopback)."""
+    source_address = (source, 0) if source else None
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=source_address)
     try:
         payload = json.dumps(body) if body is not None else None
         all_headers = {"Host": "localhost", **(headers or {})}
@@ -95,8 +106,8 @@ def descendants(pid: int) -> set[int]:
 
 
 class Farm:
-    def __init__(self, tmp: Path, env: dict, workers: int):
-        self.tmp, self.env, self.workers = tmp, env, workers
+    def __init__(self, tmp: Path, env: dict, workers: int, extra_args: tuple[str, ...] = ()):
+        self.tmp, self.env, self.workers, self.extra_args = tmp, env, workers, extra_args
         base = free_ports(workers + 1)
         self.port, self.base_port = base, base + 1
         self.run_dir, self.log_dir = tmp / "run", tmp / "log"
@@ -113,6 +124,7 @@ class Farm:
         argv = [sys.executable, "-m", "api.farm", "--workers", str(self.workers), "--threads", "4"]
         argv += ["--port", str(self.port), "--base-port", str(self.base_port), "--no-memcached"]
         argv += ["--run-dir", str(self.run_dir), "--log-dir", str(self.log_dir), "--stop-timeout", "10"]
+        argv += list(self.extra_args)
         with open(self.tmp / "farm.out", "ab") as out:
             self.proc = subprocess.Popen(
                 argv, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -175,14 +187,12 @@ print(token_create(user=user, name="farm test", scopes=["read", "write"]).raw)
 """
 
 
-@pytest.fixture(scope="module")
-def farm_env(tmp_path_factory):
-    """A migrated SQLite database in a tmp dir, a user with a write token, and the workers' environment."""
-    tmp = tmp_path_factory.mktemp("farm-db")
+def farm_environment(tmp: Path, database_url: str) -> dict:
+    """The workers' environment: production-like settings over the given database, no throttling."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST", "MEMCACHED"))}
     env.update(
         WAFER_NO_DOTENV="true",
-        DATABASE_URL=f"sqlite:///{tmp / 'wafer.sqlite3'}",  # the farm's behaviour, not the database's
+        DATABASE_URL=database_url,
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         THROTTLE_ANON="100000/min",
@@ -190,15 +200,48 @@ def farm_env(tmp_path_factory):
         MEDIA_ROOT=str(tmp / "media"),
         LOG_LEVEL="WARNING",
     )
+    return env
+
+
+def migrate_with_user(env: dict) -> str:
+    """Migrate the environment's database and add a superuser; that user's raw read/write token."""
     manage(env, "migrate", "--noinput")
-    token = manage(env, "shell", "-c", SETUP_SCRIPT).strip().splitlines()[-1]
-    return env, token
+    return manage(env, "shell", "-c", SETUP_SCRIPT).strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def farm_env(tmp_path_factory):
+    """A migrated SQLite database in a tmp dir, a user with a write token, and the workers' environment."""
+    tmp = tmp_path_factory.mktemp("farm-db")
+    # SQLite: these tests are about the farm's behaviour, not the database's.
+    env = farm_environment(tmp, f"sqlite:///{tmp / 'wafer.sqlite3'}")
+    return env, migrate_with_user(env)
 
 
 @contextlib.contextmanager
-def running_farm(tmp: Path, env: dict, workers: int = 2):
-    farm = Farm(tmp, env, workers)
+def running_farm(tmp: Path, env: dict, workers: int = 2, extra_args: tuple[str, ...] = ()):
+    farm = Farm(tmp, env, workers, extra_args)
     try:
         yield farm.start()
     finally:
         farm.kill_everything()
+
+
+def audited_ips(port: int, token: str) -> list[str]:
+    """The client IPs of the token user's audited updates, from their personal-data export."""
+    status, _, body = get(port, "/api/v1/auth/me/export/", headers={"Authorization": f"Bearer {token}"})
+    assert status == 200, body[:500]
+    ips = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("action") == "update" and "client_ip" in node:
+                ips.append(node["client_ip"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(json.loads(body))
+    return ips

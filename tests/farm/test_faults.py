@@ -19,6 +19,7 @@ from api.farm.run import haproxy_binary
 from tests.farm.support import (
     alive,
     answers,
+    audited_ips,
     descendants,
     farm_env,  # noqa: F401 (fixture)
     free_ports,
@@ -110,25 +111,6 @@ def test_kill_9_of_a_worker_during_load_fails_no_request_and_the_worker_comes_ba
         assert not any(alive(pid) for pid in orphans), "the killed worker's own child outlived it"
 
 
-def _audited_ips(port: int, token: str) -> list[str]:
-    status, _, body = get(port, "/api/v1/auth/me/export/", headers={"Authorization": f"Bearer {token}"})
-    assert status == 200, body[:500]
-    ips = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("action") == "update" and "client_ip" in node:
-                ips.append(node["client_ip"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(json.loads(body))
-    return ips
-
-
 def test_a_spoofed_x_forwarded_for_does_not_become_the_client_ip(farm_env, tmp_path):  # noqa: F811
     env, token = farm_env
     auth = {"Authorization": f"Bearer {token}", "X-Forwarded-For": "6.6.6.6"}
@@ -136,13 +118,13 @@ def test_a_spoofed_x_forwarded_for_does_not_become_the_client_ip(farm_env, tmp_p
         # Through HAProxy: the client's header is replaced by the real peer.
         status, _, body = get(farm.port, "/api/v1/auth/me/", headers=auth, method="PATCH", body={"given_name": "Via"})
         assert status == 200, body[:500]
-        through_haproxy = _audited_ips(farm.port, token)
+        through_haproxy = audited_ips(farm.port, token)
         # Straight to a worker from 127.0.0.1 (a trusted proxy): believed. This is why workers listen on
         # loopback only, where nothing but HAProxy can reach them.
         worker = farm.child("web2")["port"]
         status, _, body = get(worker, "/api/v1/auth/me/", headers=auth, method="PATCH", body={"given_name": "Direct"})
         assert status == 200, body[:500]
-        both = _audited_ips(farm.port, token)
+        both = audited_ips(farm.port, token)
     print(f"\nspoofed X-Forwarded-For: audit log IPs through HAProxy {through_haproxy}, then with a direct one {both}")
     assert through_haproxy == ["127.0.0.1"]
     assert sorted(both) == ["127.0.0.1", "6.6.6.6"]

@@ -3,7 +3,8 @@
 Modes (settings.FILE_DELIVERY):
 - `stream`: Django streams the bytes (FileResponse); works everywhere, the default.
 - `x-accel-redirect`: nginx serves the file from an internal location (FILE_DELIVERY_PREFIX).
-- `x-sendfile`: Apache mod_xsendfile or IIS serve the file from its absolute path.
+- `x-sendfile`: Apache mod_xsendfile (or lighttpd, Caddy with a plugin) serves the file from its
+  absolute path. IIS has no built-in X-Sendfile: on Windows keep `stream` (docs/windows.md).
 Either way the response is an attachment with a safe name and `nosniff`, and never cached
 by shared caches.
 """

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
+from api.core.replica import primary_reads
 from api.core.response_cache.keys import answer_key
 
 ANSWER_PREFIX = "answer:"
@@ -44,7 +45,8 @@ class CachedListMixin:
         if stored is not None:
             content_type, body = stored
             return _finish(HttpResponse(body, content_type=content_type), etag, public=public, outcome="hit")
-        response = super().list(request, *args, **kwargs)
+        with primary_reads():  # never cache what a lagging replica says
+            response = super().list(request, *args, **kwargs)
 
         def store(rendered):
             if rendered.status_code == 200:

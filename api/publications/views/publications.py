@@ -1,13 +1,22 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from api.core.files.delivery import deliver
 from api.core.files.uploads import check_upload
+from api.core.pagination import KeysetPagination
 from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
 from api.core.response_cache.views import CachedListMixin, cached_list_schema
 from api.core.viewsets import ServiceModelViewSet
@@ -55,6 +64,40 @@ class PublicationViewSet(CachedListMixin, ServiceModelViewSet):
         publication = self.get_object()
         services.publication_view_record(publication=publication, user=request.user)
         return self.read_response(publication)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "cursor", str, description="The `next` link's cursor of the previous page; omit to start."
+            ),
+            OpenApiParameter("page_size", int, description=f"1..{KeysetPagination.max_page_size} (default 100)."),
+        ],
+        filters=True,
+        responses={
+            200: inline_serializer(
+                "PublicationCursorPage",
+                {
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": PublicationSerializer(many=True),
+                },
+            )
+        },
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="cursor",
+        pagination_class=KeysetPagination,
+        filter_backends=[DjangoFilterBackend],  # the list's filters; the order is the cursor's
+    )
+    def cursor(self, request):
+        """The list for integrations walking all of it: the same filters, pages in id order behind
+        an opaque cursor, no count and no deep OFFSET (each page costs the same)."""
+        if "ordering" in request.query_params or "page" in request.query_params:
+            raise ValidationError({"ordering": ["This list walks in id order by cursor: no ordering or page."]})
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": FileUploadSerializer},

@@ -1320,6 +1320,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/publications/cursor/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The list for integrations walking all of it: the same filters, pages in id order behind
+         *     an opaque cursor, no count and no deep OFFSET (each page costs the same).
+         */
+        get: operations["publications_cursor_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/publications/export/": {
         parameters: {
             query?: never;
@@ -3069,6 +3089,13 @@ export interface components {
          * @enum {string}
          */
         PublicationAccessEnum: "public" | "members" | "sponsors";
+        PublicationCursorPage: {
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["Publication"][];
+        };
         /**
          * @description * `bibtex` - bibtex
          *     * `csv` - csv
@@ -12957,6 +12984,121 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The request is invalid; `fields` names each problem. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot be reached; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    publications_cursor_retrieve: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `public` - Public
+                 *     * `members` - Members
+                 *     * `sponsors` - Sponsors of its tasks
+                 */
+                access?: "members" | "public" | "sponsors";
+                /** @description A person of Wafer among the authors (id) */
+                author?: number;
+                /** @description An author's name contains */
+                author_name?: string;
+                /** @description The `next` link's cursor of the previous page; omit to start. */
+                cursor?: string;
+                /** @description Has at least one file */
+                has_file?: boolean;
+                /**
+                 * @description * `paper` - Paper
+                 *     * `report` - Report
+                 *     * `thesis` - Thesis
+                 *     * `presentation` - Presentation
+                 *     * `patent` - Patent
+                 *     * `other` - Other
+                 */
+                kind?: "other" | "paper" | "patent" | "presentation" | "report" | "thesis";
+                /** @description 1..500 (default 100). */
+                page_size?: number;
+                /** @description Linked to a task of this program (id) */
+                program?: number;
+                /** @description Words in title, abstract, keywords or authors */
+                q?: string;
+                /** @description Linked to this research task (id) */
+                task?: number;
+                /** @description Changed at or after this moment (ISO 8601, with a time zone) */
+                updated_since?: string;
+                /** @description Published in or after */
+                year_from?: number;
+                /** @description Published in or before */
+                year_to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationCursorPage"];
+                };
             };
             /** @description The request is invalid; `fields` names each problem. */
             400: {
