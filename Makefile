@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install spa test-frontend run farm migrate demo test test-postgres test-mssql lint format schema check-schema clean bench
+.PHONY: install spa test-frontend run farm migrate demo test test-contract test-postgres test-mssql lint format schema check-schema clean bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ test: install
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@$(MAKE) --no-print-directory test-frontend
+
+# Only the contract fuzzing (tests/contract/, README "Tests and databases"), e.g. CONTRACT_MAX_EXAMPLES=25.
+test-contract: install
+	$(PY) -m pytest tests/contract $(PYTEST_ARGS)
 
 test-postgres: install
 	DATABASE_URL=$${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/wafer} $(PY) -m pytest $(PYTEST_ARGS)

@@ -57,9 +57,13 @@ MIDDLEWARE = [
     # Each request starts reading from the read replica, if any, until it writes (api.core.replica).
     "api.core.replica.ReplicaPinningMiddleware",
     "api.core.middleware.ClientIPMiddleware",
+    # X-Request-ID on every answer and in the audit trail (a trusted proxy's id is kept).
+    "api.core.audit.request_id.RequestIdMiddleware",
     "api.core.middleware.DatabaseUnavailableMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on the SPA's pages and the API docs; above WhiteNoise so index.html gets it.
+    "api.core.security_headers.ContentSecurityPolicyMiddleware",
     # Static files (the admin's and the API docs' assets) from the Python process: no CDN and
     # no separate file server needed, on Linux and Windows alike.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -115,7 +119,11 @@ else:
 # --- Accounts and sessions ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        # Our user has no username/first_name/last_name (the defaults): compare with the fields it has.
+        "OPTIONS": {"user_attributes": ("email", "given_name", "family_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -147,13 +155,20 @@ IDEMPOTENCY_TTL_HOURS = env_int("IDEMPOTENCY_TTL_HOURS", 24)
 # Writes invalidate at once (generation numbers); this only bounds the memory they hold.
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
 
+# The benchmark's instruments (bench/, `make bench`), off by default: `X-Query-Count` on every answer
+# (outermost, so it counts the session and auth middleware's queries too), and the ceiling endpoint
+# /bench/ceiling/ (api.core.bench_views), routed only when BENCH_ENDPOINTS is on.
+QUERY_COUNT_HEADER = env_bool("QUERY_COUNT_HEADER", False)
+if QUERY_COUNT_HEADER:
+    MIDDLEWARE = ["api.core.query_count.QueryCountMiddleware", *MIDDLEWARE]
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 
 # --- Cross-origin and proxies ---------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_ALLOW_CREDENTIALS = True
 # A SPA on another origin sends Idempotency-Key and reads what a replay or a throttle says.
 CORS_ALLOW_HEADERS = (*default_cors_headers, "idempotency-key")
-CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Retry-After", "Location", "Content-Disposition"]
+CORS_EXPOSE_HEADERS = ["Idempotent-Replayed", "Retry-After", "Location", "Content-Disposition", "X-Request-ID"]
 CORS_URLS_REGEX = r"^/api/.*$"
 # Peers whose X-Forwarded-For is believed (IPs or CIDR networks); nobody else's is.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -266,6 +281,24 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS: SecurityMiddleware sends it on HTTPS answers only. On by default wherever cookies are Secure (the
+# site is HTTPS); 0 turns it off. Preload is a one-way submission to the browsers' lists: opt in.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Redirect http to https in Django. Off by default: the TLS proxy usually redirects, and Django can only
+# tell https apart behind a proxy with TRUST_X_FORWARDED_PROTO on (else every request loops). The
+# health checks stay reachable over plain http for load balancers that probe that way.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SILENCED_SYSTEM_CHECKS = [
+    # W021 (HSTS preload off): preloading cannot be undone quickly, so it stays the operator's choice
+    # (SECURE_HSTS_PRELOAD=true); HSTS itself is on.
+    "security.W021",
+]
+# Content-Security-Policy of the HTML answers (the SPA's index.html, the API docs): api.core.security_headers.
+# Origins the SPA may fetch from besides its own (an API on another origin); CORS_ALLOWED_ORIGINS are added.
+CSP_CONNECT_SRC = env_list("CSP_CONNECT_SRC")
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -312,6 +345,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge from validator.swagger.io: it would send the schema's address away (and CSP blocks it).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -28,6 +29,11 @@ urlpatterns = [
     # Last: every other page path is the SPA's (history-mode routing); see api.core.spa.
     re_path(r"^(?!(?:api|admin|static)(?:/|$))(?P<path>.*)$", spa.spa_index, name="spa"),
 ]
+
+if settings.BENCH_ENDPOINTS:  # the benchmark's ceiling (bench/), never routed in production
+    from api.core.bench_views import CeilingView
+
+    urlpatterns.insert(0, path("bench/ceiling/", CeilingView.as_view(), name="bench-ceiling"))
 
 handler400 = "api.core.errors.bad_request"
 handler403 = "api.core.errors.permission_denied"

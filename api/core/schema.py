@@ -93,8 +93,9 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "description": (
         "Makes a retry safe: a POST repeated with the same key by the same user within "
         "IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, "
-        "and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous "
-        "callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again."
+        "and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 "
+        "`idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are "
+        "not kept: a retry runs again."
     ),
 }
 IDEMPOTENCY_409 = (

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from api.core.filters import IdFilter, StrictBooleanFilter, UpdatedSinceFilter, WaferFilterSet
@@ -19,10 +20,16 @@ def search(queryset, words: str):
     return queryset
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A year is a whole number: `?year_to=2020.5` is a 400, as the contract says (the fuzzer found it accepted)."""
+
+    field_class = forms.IntegerField
+
+
 class PublicationFilter(WaferFilterSet):
     updated_since = UpdatedSinceFilter()
-    year_from = django_filters.NumberFilter(field_name="year", lookup_expr="gte", label="Published in or after")
-    year_to = django_filters.NumberFilter(field_name="year", lookup_expr="lte", label="Published in or before")
+    year_from = YearFilter(field_name="year", lookup_expr="gte", label="Published in or after")
+    year_to = YearFilter(field_name="year", lookup_expr="lte", label="Published in or before")
     task = IdFilter(method="filter_task", label="Linked to this research task (id)")
     program = IdFilter(method="filter_program", label="Linked to a task of this program (id)")
     author = IdFilter(method="filter_author", label="A person of Wafer among the authors (id)")

@@ -95,8 +95,9 @@ class ReportBaseView(APIView):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if isinstance(response.accepted_renderer, ReportCSVRenderer):
-            if response.status_code >= 400:
-                # Errors keep the one envelope (api.core.errors), also when CSV was asked for.
+            if response.status_code >= 400 or not hasattr(self, "csv_columns"):
+                # Errors keep the one envelope (api.core.errors), also when CSV was asked for; and what
+                # is not a report (OPTIONS answers the view's metadata) has no CSV rows: JSON.
                 response.accepted_renderer = JSONRenderer()
                 response.accepted_media_type = JSONRenderer.media_type
             else:

@@ -2,7 +2,8 @@
 // built SPA on the same origin, and Debian's chromium driven by playwright-core (no browser download).
 // Journeys (e2e/journeys/*.mjs) receive the object `startHarness` returns.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -22,6 +23,14 @@ const DIST = process.env.E2E_DIST ?? join(FRONTEND, "dist");
 
 const started = Date.now();
 export const log = (message) => console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** Puts axe-core (window.axe) into the page. Through the DevTools protocol, not a <script> tag, which
+ * the site's Content-Security-Policy rightly refuses: the journeys run with the CSP on. */
+export async function injectAxe(page) {
+  await page.evaluate(AXE_SOURCE);
+}
 
 export function check(condition, message) {
   if (!condition) throw new Error(`check failed: ${message}`);

@@ -81,12 +81,14 @@ def test_deleting_a_referenced_organisation_is_409(staff_api, member_user):
 
 
 def test_throttled_requests_answer_429_with_retry_after(settings, api):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    rates_before = SimpleRateThrottle.THROTTLE_RATES  # DRF reads them once, at import
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "2/min"},
     }
     from rest_framework.settings import api_settings
-    from rest_framework.throttling import SimpleRateThrottle
 
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
     try:
@@ -99,7 +101,8 @@ def test_throttled_requests_answer_429_with_retry_after(settings, api):
         # Another client IP has its own budget.
         assert APIClient(REMOTE_ADDR="10.9.9.9").get("/api/v1/organisations/").status_code == 200
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        # Not api_settings' rates: until the settings fixture's teardown they are still this test's.
+        SimpleRateThrottle.THROTTLE_RATES = rates_before
 
 
 def test_flatten_errors_gives_dotted_paths():

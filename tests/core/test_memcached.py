@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.core.cache import caches
+from pymemcache.client.base import Client as PymemcacheClient
 
 from api.config.env import memcached_cache
 
@@ -43,9 +44,21 @@ def test_values_round_trip_through_memcached(memcached):
 
 
 def test_django_uses_memcached_for_throttles(memcached, api, db):
-    assert memcached.get("throttle_anon_127.0.0.1") is None
+    windows = {int(time.time() // 60)}  # api.core.throttling counts per minute window
     api.get("/api/v1/organisations/")
-    assert len(memcached.get("throttle_anon_127.0.0.1")) == 1  # one request in the window
+    api.get("/api/v1/organisations/")
+    windows.add(int(time.time() // 60))
+    assert sum(memcached.get(f"throttle_anon_127.0.0.1:{w}") or 0 for w in windows) == 2
+
+
+def test_connections_outlive_a_request(memcached, api, db, monkeypatch):
+    # Django closes cache connections when a request finishes; reopening one per request is waste.
+    connects = []
+    original = PymemcacheClient._connect
+    monkeypatch.setattr(PymemcacheClient, "_connect", lambda client: (connects.append(1), original(client))[1])
+    for _ in range(5):
+        assert api.get("/api/v1/organisations/").status_code == 200
+    assert connects == []  # the fixture's clear() opened the connection; every request reused it
 
 
 def test_an_unreachable_memcached_slows_nothing_down_and_raises_nothing(settings):

@@ -6,7 +6,7 @@ company is a 404 for a company admin, exactly as if they did not exist.
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
@@ -15,11 +15,20 @@ from api.careers.permissions import MayManageRecruiters
 from api.careers.serializers import RecruiterSerializer, RecruiterWriteSerializer
 from api.core.viewsets import ServiceViewSet
 
+ERROR = {"$ref": "#/components/schemas/Error"}
+
 
 @extend_schema_view(
     list=extend_schema(tags=["careers"], description="All recruiters for staff; a company admin's own company's."),
     retrieve=extend_schema(tags=["careers"]),
-    create=extend_schema(tags=["careers"], request=RecruiterWriteSerializer, responses={201: RecruiterSerializer}),
+    create=extend_schema(
+        tags=["careers"],
+        request=RecruiterWriteSerializer,
+        responses={
+            201: RecruiterSerializer,
+            404: OpenApiResponse(ERROR, description="No such person, or not one the caller may make a recruiter."),
+        },
+    ),
     destroy=extend_schema(tags=["careers"], description="The person stops being a recruiter at once."),
 )
 class RecruiterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):

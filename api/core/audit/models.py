@@ -4,7 +4,8 @@ from django.utils import timezone
 
 
 class AuditEvent(models.Model):
-    """One write: who (and for which organisation, through which token or session), what, when, from where.
+    """One write or sensitive read: who (for which organisation, through which token or session), what,
+    when, from where, in which request.
 
     Actor details are copied, not only linked, so the trail survives renamed or removed accounts.
     """
@@ -19,6 +20,7 @@ class AuditEvent(models.Model):
     via = models.CharField(max_length=16)  # session, token, admin, command, system
     token = models.ForeignKey("core.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)  # X-Request-ID (api.core.audit.request_id)
     action = models.CharField(max_length=32)
     target_type = models.CharField(max_length=100)
     target_id = models.CharField(max_length=64)
@@ -27,9 +29,19 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"]), models.Index(fields=["actor", "at"])]
+        # The audit API's filters: by target, by actor or organisation over time, and one request.
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["organisation_id", "at"]),
+            models.Index(fields=["request_id"]),
+        ]
 
     def __str__(self):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_email or self.via} {self.action} {self.target_type}#{self.target_id}"
         )
+
+
+# Sensitive reads (CVs, restricted files, resume books) reach the trail through their DownloadRecord.
+from api.core.audit import sensitive_reads  # noqa: E402, F401  (connects its signal receiver)

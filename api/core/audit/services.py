@@ -1,4 +1,5 @@
-"""The audit trail: every service that writes calls `audit_record` inside its transaction."""
+"""The audit trail: every service that writes calls `audit_record` inside its transaction; sensitive
+reads are recorded with `audit_read` (api.core.audit.sensitive_reads)."""
 
 import datetime
 import decimal
@@ -8,6 +9,7 @@ from django.db import models
 from django.dispatch import Signal
 
 from api.core.audit.models import AuditEvent
+from api.core.audit.request_id import current_request_id
 from api.core.request_context import current_actor
 
 
@@ -41,11 +43,11 @@ def diff(before: dict, after: dict) -> dict:
 audited = Signal()
 
 
-def audit_record(*, action: str, target, changes: dict | None = None) -> AuditEvent:
+def _event(*, action: str, target_type: str, target_id, target_repr: str, changes: dict | None) -> AuditEvent:
     actor = current_actor()
     user = actor.user
     organisation = getattr(user, "organisation", None) if user is not None else None
-    event = AuditEvent.objects.create(
+    return AuditEvent.objects.create(
         actor=user,
         actor_email=getattr(user, "email", "") or "",
         organisation_id=getattr(organisation, "pk", None),
@@ -53,14 +55,31 @@ def audit_record(*, action: str, target, changes: dict | None = None) -> AuditEv
         via=actor.via,
         token=actor.token,
         client_ip=actor.client_ip,
+        request_id=current_request_id(),
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        target_repr=str(target_repr)[:200],
+        changes=_jsonable(changes or {}),
+    )
+
+
+def audit_record(*, action: str, target, changes: dict | None = None) -> AuditEvent:
+    event = _event(
         action=action,
         target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_repr=str(target)[:200],
-        changes=_jsonable(changes or {}),
+        target_id=target.pk,
+        target_repr=str(target),
+        changes=changes,
     )
     audited.send(sender=type(target), action=action, target=target)
     return event
+
+
+def audit_read(*, action: str, target_type: str, target_id, target_repr: str = "", details: dict | None = None):
+    """A sensitive read (a CV, a restricted file, a resume book): recorded like a write, but it changes
+    nothing, so the change feed is not told."""
+    return _event(action=action, target_type=target_type, target_id=target_id, target_repr=target_repr, changes=details)
 
 
 def audited_update(instance, changes: dict, *, editable, check=None):

@@ -9,7 +9,8 @@ The class sits *outside* SessionMiddleware and CsrfViewMiddleware so that its re
 the cookies they add: an answer that sets a cookie is not replayable.
 
 - Keys belong to the user (session, or any of the user's tokens). Anonymous callers, and credentials
-  the view will refuse (401, 403, a failed CSRF check), are served as if the header were absent.
+  the view will refuse (401, 403, a failed CSRF check), are served as if the header were absent;
+  a malformed key (not 1 to 255 printable ASCII characters) is a 400 for every caller.
 - The request runs in one transaction with storing its answer: the answer commits with the writes or
   not at all. 2xx, 3xx and 4xx answers are kept, except 401, 403, 408 and 429 (refused before
   anything ran, or "try again later"); those and 5xx are rolled back and release the key, so a retry
@@ -76,6 +77,11 @@ class IdempotencyMiddleware:
             return None
         if getattr(view_func, "cls", None) is None or not request.path.startswith("/api/"):
             return None  # not an API view (the admin, the JSON 404)
+        # A malformed key is a client's bug whoever sends it: refused before it could be ignored, so
+        # the contract's "1 to 255 printable ASCII characters" holds for every caller.
+        key = request.headers[HEADER].strip()
+        if not KEY_PATTERN.fullmatch(key):
+            return _error(400, "idempotency_key_invalid", f"{HEADER}: use 1 to 255 printable ASCII characters.")
         if not _may_be_signed_in(request):
             return None
         # Before the owner: a session's CSRF check may parse a form body, after which the raw
@@ -84,9 +90,6 @@ class IdempotencyMiddleware:
         owner = request_owner(request, view_func)
         if fingerprint is None or owner is None:
             return None
-        key = request.headers[HEADER].strip()
-        if not KEY_PATTERN.fullmatch(key):
-            return _error(400, "idempotency_key_invalid", f"{HEADER}: use 1 to 255 printable ASCII characters.")
         verdict = services.idempotency_reserve(
             owner_id=owner.pk, key=key, method=request.method, path=request.path, fingerprint=fingerprint
         )

@@ -2,9 +2,8 @@
 // a recruiter finds them by a skill, opens the profile, downloads the CV, orders a resume book of the
 // search, watches it being built and downloads the ZIP; the student then sees that the company looked.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { injectAxe } from "../harness.mjs";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 const RECRUITER = "recruiter@aster.example.com";
 const SKILL = "Zeptoscale interferometry"; // no demo profile has it: the search finds only our student
@@ -16,7 +15,7 @@ const PDF = Buffer.concat([
 
 /** axe-core over the screen as it stands: no serious or critical violation. */
 async function accessible(page, check, what) {
-  await page.addScriptTag({ path: AXE });
+  await injectAxe(page);
   const violations = (await page.evaluate(() => window.axe.run(document.querySelector("main"), { resultTypes: ["violations"] })))
     .violations.filter((v) => ["serious", "critical"].includes(v.impact))
     .map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`);

@@ -1,9 +1,8 @@
 // A full event: a member joins the waiting list and sees their place in it; the member who holds
 // the only place cancels; the waiting member gets the place automatically; staff check them in.
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { injectAxe } from "../harness.mjs";
 
-const AXE = fileURLToPath(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url));
 
 const WAITING = "liaison@helix.example.com";
 const HOLDER = "liaison@quanta.example.com";
@@ -13,7 +12,7 @@ const TITLE = "Memory program review: FeRAM and MRAM";
 export default async function events({ base, newPage, signIn, manage, check, artifact }) {
   /** axe-core on the page as it is: serious and critical problems fail the journey. */
   async function accessible(page, where) {
-    await page.addScriptTag({ path: AXE });
+    await injectAxe(page);
     const problems = await page.evaluate(async () =>
       (await window.axe.run(document, { resultTypes: ["violations"] })).violations
         .filter((v) => ["serious", "critical"].includes(v.impact))

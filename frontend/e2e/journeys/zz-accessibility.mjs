@@ -1,8 +1,7 @@
 // axe-core over the main pages, anonymous and signed in as a member and as staff. Runs last (zz-)
 // so it sees the state the other journeys left. Fails on any serious or critical violation.
-import { createRequire } from "node:module";
+import { injectAxe } from "../harness.mjs";
 
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const FAILING_IMPACTS = new Set(["serious", "critical"]);
 
 // Pages of features that may not exist yet: a "Not found" page is skipped with a log line.
@@ -42,7 +41,7 @@ export default async function zzAccessibility({ base, newPage, signIn, manage, c
   {
     const { context, page } = await newPage();
     await page.setContent('<!doctype html><html lang="en"><title>t</title><main><img src="x.png"><button></button></main></html>');
-    await page.addScriptTag({ path: AXE });
+    await injectAxe(page);
     const ids = (await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }))).violations.map((v) => v.id);
     check(ids.includes("image-alt") && ids.includes("button-name"), `axe finds planted faults (${ids.join(", ")})`);
     await context.close();
@@ -61,7 +60,7 @@ export default async function zzAccessibility({ base, newPage, signIn, manage, c
         log(`skipped ${path} as ${who}: not found (its feature is not there yet)`);
         continue;
       }
-      await page.addScriptTag({ path: AXE });
+      await injectAxe(page);
       const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
       scanned += 1;
       const serious = result.violations.filter((v) => FAILING_IMPACTS.has(v.impact));

@@ -4,6 +4,48 @@
  */
 
 export interface paths {
+    "/api/v1/audit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Every write and every sensitive read (CVs, restricted files, resume books): who, for which
+         *     organisation, through a session or which token, from which IP, in which request, what changed.
+         *     Newest first. Staff only.
+         */
+        get: operations["audit_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Every write and every sensitive read (CVs, restricted files, resume books): who, for which
+         *     organisation, through a session or which token, from which IP, in which request, what changed.
+         *     Newest first. Staff only.
+         */
+        get: operations["audit_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/csrf/": {
         parameters: {
             query?: never;
@@ -1746,6 +1788,28 @@ export interface components {
             /** @description The token itself. Shown once: store it now. */
             readonly token: string;
         };
+        AuditEvent: {
+            readonly id: number;
+            /** Format: date-time */
+            readonly at: string;
+            /** @description The user, while the account exists. */
+            actor: number | null;
+            readonly actor_email: string;
+            readonly organisation_id: number | null;
+            readonly organisation_name: string;
+            /** @description session, token, admin, command or system. */
+            via: string;
+            /** @description The API token, when one was used. */
+            token: number | null;
+            readonly client_ip: string | null;
+            readonly request_id: string;
+            readonly action: string;
+            readonly target_type: string;
+            readonly target_id: string;
+            readonly target_repr: string;
+            /** @description Created or deleted: the fields; updated: {field: [old, new]}; a download: the file. */
+            changes: unknown;
+        };
         /**
          * @description * `session` - session
          *     * `token` - token
@@ -2546,6 +2610,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["ApiToken"][];
+        };
+        PaginatedAuditEventList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEvent"][];
         };
         PaginatedConsentRecordList: {
             /** @example 123 */
@@ -3672,6 +3751,186 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    audit_list: {
+        parameters: {
+            query?: {
+                /** @description create, update, delete, download, ... (exact) */
+                action?: string;
+                /** @description The acting user's id */
+                actor?: number;
+                /** @description The client's IP address (exact) */
+                client_ip?: string;
+                /** @description The acting user's organisation id at the time */
+                organisation?: number;
+                /** @description A page number within the paginated result set. */
+                page?: number;
+                /** @description Number of results to return per page. */
+                page_size?: number;
+                /** @description The X-Request-ID of the request (exact) */
+                request_id?: string;
+                /** @description At or after (ISO 8601) */
+                since?: string;
+                /** @description The target's id (exact) */
+                target_id?: string;
+                /** @description app_label.model, e.g. publications.publication (exact) */
+                target_type?: string;
+                /** @description Before (ISO 8601) */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditEventList"];
+                };
+            };
+            /** @description The request is invalid; `fields` names each problem. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot be reached; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    audit_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A unique integer value identifying this audit event. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEvent"];
+                };
+            };
+            /** @description The request is invalid; `fields` names each problem. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Signed in, but not allowed to do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests; see Retry-After. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot be reached; see Retry-After. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     auth_csrf_retrieve: {
         parameters: {
             query?: never;
@@ -3744,7 +4003,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3839,7 +4098,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4149,7 +4408,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4330,7 +4589,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5396,7 +5655,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5917,7 +6176,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5957,6 +6216,15 @@ export interface operations {
             };
             /** @description Signed in, but not allowed to do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such person, or not one the caller may make a recruiter. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6262,7 +6530,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6730,7 +6998,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7179,7 +7447,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7282,7 +7550,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7389,7 +7657,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7583,7 +7851,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7690,7 +7958,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7911,7 +8179,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8102,7 +8370,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8378,7 +8646,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8482,7 +8750,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8931,7 +9199,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9194,7 +9462,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9395,7 +9663,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9808,7 +10076,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10164,7 +10432,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10271,7 +10539,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10378,7 +10646,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10664,7 +10932,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -11208,7 +11476,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -11654,7 +11922,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -12230,7 +12498,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -12766,7 +13034,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -13284,7 +13552,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -14038,7 +14306,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -14577,7 +14845,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -14864,7 +15132,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -15322,7 +15590,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -15425,7 +15693,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID; ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
+                /** @description Makes a retry safe: a POST repeated with the same key by the same user within IDEMPOTENCY_TTL_HOURS (24) answers the first response again, with `Idempotent-Replayed: true`, and does nothing again. 1 to 255 printable ASCII characters, e.g. a UUID (anything else is a 400 `idempotency_key_invalid`); ignored for anonymous callers. 5xx, 401, 403, 408 and 429 answers are not kept: a retry runs again. */
                 "Idempotency-Key"?: string;
             };
             path: {
