@@ -108,6 +108,7 @@ def worker_argv(server: str, port: int, threads: int) -> list[str]:
         "--graceful-timeout=10",
         "--access-logfile=-",
         "--error-logfile=-",
+        "--config=python:api.farm.gunicorn_conf",  # the header leaves with the body (its docstring)
     ]
 
 

@@ -4,7 +4,6 @@ sign-in throttling holds across workers (its counts live in the shared memcached
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from rest_framework.test import APIClient
 
 from api.config.env import memcached_cache
 from api.core.throttling import LoginThrottle
+from tests.core.support import MEMCACHED_SERVERS, require_memcached
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -150,27 +150,13 @@ def test_a_long_uncommon_password_is_accepted(staff_user):
 
 # --- Sign-in throttling across workers ---------------------------------------------------------------
 
-MEMCACHED = [s for s in os.environ.get("MEMCACHED_TEST_SERVERS", "127.0.0.1:11211").split(",") if s]
-
-
-def _reachable(server: str) -> bool:
-    host, port = server.rsplit(":", 1)
-    try:
-        with socket.create_connection((host, int(port)), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
 
 @pytest.fixture
 def shared_memcached(settings):
-    if not _reachable(MEMCACHED[0]):
-        if os.environ.get("CI"):
-            pytest.fail(f"memcached is not running on {MEMCACHED[0]} (.ci/run starts it)")
-        pytest.skip(f"memcached is not running on {MEMCACHED[0]}: `memcached -d -l 127.0.0.1` to run this")
+    require_memcached()
     # A prefix of its own instead of a flush: others may be using the same memcached.
     prefix = f"wafer-test-{uuid.uuid4().hex}"
-    settings.CACHES = {"default": {**memcached_cache(MEMCACHED), "KEY_PREFIX": prefix}}
+    settings.CACHES = {"default": {**memcached_cache(MEMCACHED_SERVERS), "KEY_PREFIX": prefix}}
     return prefix
 
 
@@ -188,7 +174,7 @@ def test_sign_in_throttling_holds_across_workers(shared_memcached, monkeypatch):
     assert [sign_in(first_worker, ip).status_code for _ in range(3)] == [400] * 3
     assert sign_in(first_worker, ip).status_code == 429
     # The count is in memcached itself, not in this process: a raw client sees it.
-    host, port = MEMCACHED[0].rsplit(":", 1)
+    host, port = MEMCACHED_SERVERS[0].rsplit(":", 1)
     raw = RawMemcached((host, int(port)), connect_timeout=1, timeout=1)
     window = int(time.time() // 60)  # api.core.throttling counts per minute window
     counts = [raw.get(f"{shared_memcached}:1:throttle_login_{ip}:{w}") for w in (window - 1, window)]

@@ -1,7 +1,5 @@
 """The cache against a real memcached (started by .ci/run), and what an outage does."""
 
-import os
-import socket
 import time
 
 import pytest
@@ -9,25 +7,14 @@ from django.core.cache import caches
 from pymemcache.client.base import Client as PymemcacheClient
 
 from api.config.env import memcached_cache
+from tests.core.support import MEMCACHED_SERVERS, require_memcached
 
-SERVERS = [s for s in os.environ.get("MEMCACHED_TEST_SERVERS", "127.0.0.1:11211").split(",") if s]
-
-
-def _reachable(server: str) -> bool:
-    host, port = server.rsplit(":", 1)
-    try:
-        with socket.create_connection((host, int(port)), timeout=0.5):
-            return True
-    except OSError:
-        return False
+SERVERS = MEMCACHED_SERVERS
 
 
 @pytest.fixture
 def memcached(settings):
-    if not _reachable(SERVERS[0]):
-        if os.environ.get("CI"):
-            pytest.fail(f"memcached is not running on {SERVERS[0]} (.ci/run starts it)")
-        pytest.skip(f"memcached is not running on {SERVERS[0]}: `memcached -d -l 127.0.0.1` to run these")
+    require_memcached()
     settings.CACHES = {"default": memcached_cache(SERVERS)}
     cache = caches["default"]
     cache.clear()
