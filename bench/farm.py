@@ -9,45 +9,23 @@ import contextlib
 import http.client
 import json
 import os
-import random
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from api.farm.run import free_port_block
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0
-# Throttles must never answer 429 here, yet cost what they cost in production. DRF's throttle keeps
-# one cached list of request times per client over the rate's period, and every request of the
-# benchmark comes from 127.0.0.1: over a minute that list would hold ~20,000 entries, pickled to and
-# from memcached on each request (a cost no production client causes). Over one second it holds a
-# few hundred, nearer a busy production client's 120-1,200.
+# Throttles must never answer 429 here, yet still run as in production: one counter per client and
+# window in memcached (api.core.throttling), whose cost does not depend on the rate.
 GENEROUS = "100000/s"
-
-
-def free_base_port(count: int) -> int:
-    """A base port such that base .. base+count-1 are free on 127.0.0.1."""
-    for _ in range(200):
-        base = random.randint(20000, 60000 - count)  # noqa: S311 - a port, not a secret
-        socks = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket()
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no free block of ports on 127.0.0.1")
 
 
 def worker_environment(bench_env: dict, memcached_port: int) -> dict:
@@ -75,7 +53,7 @@ def worker_environment(bench_env: dict, memcached_port: int) -> dict:
 class Farm:
     def __init__(self, *, bench_env: dict, workers: int = 2, threads: int = 4):
         self.workers, self.threads = workers, threads
-        base = free_base_port(workers + 2)
+        base = free_port_block(workers + 2)
         self.port, self.memcached_port, self.base_port = base, base + 1, base + 2
         self.env = worker_environment(bench_env, self.memcached_port)
         self.run_dir, self.log_dir = VAR / "farm", VAR / "log"

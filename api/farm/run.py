@@ -4,6 +4,7 @@ import argparse
 import contextlib
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -130,6 +131,16 @@ def port_in_use(port: int, host: str = LOOPBACK) -> bool:
         except OSError:
             return True
     return False
+
+
+def free_port_block(count: int) -> int:
+    """A base port such that base .. base+count-1 are free on 127.0.0.1: where the farm tests and the
+    benchmark (bench/) start a farm of their own."""
+    for _ in range(200):
+        base = random.randint(20000, 60000 - count)  # noqa: S311 - a port, not a secret
+        if not any(port_in_use(port) for port in range(base, base + count)):
+            return base
+    raise RuntimeError("no free block of ports on 127.0.0.1")
 
 
 def memcached_child(args, env: dict) -> Child | None:

@@ -8,10 +8,8 @@ import contextlib
 import http.client
 import json
 import os
-import random
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from api.farm.run import free_port_block as free_ports
 from api.farm.run import haproxy_binary
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,25 +28,6 @@ needs_haproxy = pytest.mark.skipif(
     haproxy_binary() is None or sys.platform != "linux",
     reason="the farm fault tests need Linux and haproxy (apt-get install haproxy; CI installs it)",
 )
-
-
-def free_ports(count: int) -> int:
-    """A base port such that base .. base+count-1 are free on 127.0.0.1."""
-    for _ in range(200):
-        base = random.randint(20000, 60000 - count)
-        socks = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no free block of ports")
 
 
 def get(
