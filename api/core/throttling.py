@@ -1,9 +1,10 @@
 """Throttles for anonymous callers, signed-in users and API tokens, keyed by the real client IP.
 
-Each counts requests in fixed windows with one atomic add + incr in the shared cache: constant size
-and one round trip whatever the rate. DRF's own SimpleRateThrottle keeps every request's timestamp in
-one cached list that it reads and rewrites on every request; at thousands a minute from one address (a
-busy NAT, a load test) that list costs more than the request itself (bench/: 41% of a cached answer).
+Each counts requests in fixed windows with one atomic incr in the shared cache (an add starts a
+window): constant size and one round trip whatever the rate. DRF's own SimpleRateThrottle keeps every
+request's timestamp in one cached list that it reads and rewrites on every request; at thousands a
+minute from one address (a busy NAT, a load test) that list costs more than the request itself
+(bench/: 41% of a cached answer).
 A fixed window may let through up to twice the rate across a window's edge, which these limits allow.
 """
 
@@ -25,12 +26,19 @@ class WindowThrottle(SimpleRateThrottle):
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
         key = f"{self.key}:{window}"
-        self.cache.add(key, 0, self.duration + 1)
         try:
-            count = self.cache.incr(key)
-        except ValueError:  # the cache lost it or is unreachable: never lock people out for that
-            return True
-        return count <= self.num_requests
+            count = self.cache.incr(key)  # one round trip, except for a window's first request
+        except ValueError:
+            count = self._start_window(key)
+        return count is None or count <= self.num_requests
+
+    def _start_window(self, key) -> int | None:
+        if self.cache.add(key, 1, self.duration + 1):
+            return 1
+        try:  # another worker started it meanwhile
+            return self.cache.incr(key)
+        except ValueError:  # the cache is unreachable: never lock people out for that
+            return None
 
     def wait(self):
         return max(0.0, self.window_ends - self.now)
