@@ -111,7 +111,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
+        return self.name_of(self.given_name, self.family_name)
+
+    @staticmethod
+    def name_of(given_name: str, family_name: str) -> str:
+        """The full name from its parts, for reads that fetch the parts without a User."""
+        return f"{given_name} {family_name}".strip()
 
     def get_full_name(self):
         return self.full_name

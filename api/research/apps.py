@@ -7,4 +7,4 @@ class ResearchConfig(AppConfig):
     verbose_name = "Research programs, tasks and deliverables"
 
     def ready(self):
-        from api.research import changes  # noqa: F401  (registers the app's resources in the change feed)
+        from api.research import caching, changes  # noqa: F401  (cache invalidation; the change feed's resources)

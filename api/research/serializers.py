@@ -1,12 +1,10 @@
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.accounts.models import Organisation, User
 from api.accounts.serializers import OrganisationBriefSerializer, PersonBriefSerializer
-from api.research.deadlines import today
 from api.research.models import Deliverable, DeliverableExtension, Program, ProgressReport, ResearchTask
-from api.research.selectors import deliverable_summary
+from api.research.selectors import attach_teams, summary_of
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -33,12 +31,26 @@ class DeliverableSummarySerializer(serializers.Serializer):
     skipped = serializers.IntegerField()
 
 
+def _organisations(organisations) -> list[dict]:
+    return [{"id": o.id, "name": o.name, "short_name": o.short_name, "kind": o.kind} for o in organisations]
+
+
+class TaskListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        tasks = list(data.all() if hasattr(data, "all") else data)
+        attach_teams(tasks)  # one query for the whole page's teams
+        return super().to_representation(tasks)
+
+
+# Reads tasks from api.research.selectors.task_list (summary annotations, prefetched sponsors,
+# attached teams) and builds the nested parts as plain dicts: a nested serializer per row and
+# relation cost most of a page's time.
 class TaskSerializer(serializers.ModelSerializer):
     """A task as the caller may see it: `access` says whether the full fields are filled in."""
 
     program = ProgramBriefSerializer(read_only=True)
     university = OrganisationBriefSerializer(read_only=True)
-    principal_investigators = PersonBriefSerializer(many=True, read_only=True)
+    principal_investigators = serializers.SerializerMethodField()
     access = serializers.SerializerMethodField()
     students = serializers.SerializerMethodField()
     liaisons = serializers.SerializerMethodField()
@@ -47,12 +59,17 @@ class TaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ResearchTask
+        list_serializer_class = TaskListSerializer
         fields = [
             "id", "number", "title", "abstract", "program", "university", "principal_investigators",
             "start", "end", "status", "confidential", "access",
             "students", "liaisons", "sponsors", "deliverable_summary",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, task):
+        attach_teams([task])  # nothing to do when the list serializer attached the page's teams
+        return super().to_representation(task)
 
     def _full(self, task) -> bool:
         return bool(getattr(task, "full_access", False))
@@ -61,23 +78,25 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_access(self, task) -> str:
         return "full" if self._full(task) else "summary"
 
+    @extend_schema_field(PersonBriefSerializer(many=True))
+    def get_principal_investigators(self, task):
+        return task.team["principal_investigators"]
+
     @extend_schema_field(PersonBriefSerializer(many=True, allow_null=True))
     def get_students(self, task):
-        return PersonBriefSerializer(task.students.all(), many=True).data if self._full(task) else None
+        return task.team["students"] if self._full(task) else None
 
     @extend_schema_field(PersonBriefSerializer(many=True, allow_null=True))
     def get_liaisons(self, task):
-        return PersonBriefSerializer(task.liaisons.all(), many=True).data if self._full(task) else None
+        return task.team["liaisons"] if self._full(task) else None
 
     @extend_schema_field(OrganisationBriefSerializer(many=True, allow_null=True))
     def get_sponsors(self, task):
-        return OrganisationBriefSerializer(task.sponsors.all(), many=True).data if self._full(task) else None
+        return _organisations(task.sponsors.all()) if self._full(task) else None
 
     @extend_schema_field(DeliverableSummarySerializer(allow_null=True))
     def get_deliverable_summary(self, task):
-        if not self._full(task):
-            return None
-        return deliverable_summary(task.deliverables.all(), today=today(), now=timezone.now())
+        return summary_of(task) if self._full(task) else None
 
 
 class TaskWriteSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from api.core.files.uploads import check_upload
 from api.research import services
+from tests import factories
 
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 3, 15, 12, 0, tzinfo=UTC)
@@ -66,3 +67,22 @@ def multipart(filename: str, content: bytes = PDF, summary: str = "", boundary: 
         b"",
     ]
     return b"\r\n".join(lines), f"multipart/form-data; boundary={boundary}"
+
+
+def make_tasks(count, program, university, member_company, start=0):
+    """`count` active tasks numbered 5000.<start>..., each with a team, a sponsor and one deliverable."""
+    for index in range(start, start + count):
+        pi = factories.faculty(university)
+        task = services.task_create(
+            number=f"5000.{index:03d}",
+            title=f"Task {index}",
+            program=program,
+            university=university,
+            start=datetime.date(2026, 1, 1),
+            end=datetime.date(2026, 12, 31),
+            principal_investigators=[pi],
+            students=[factories.student(university)],
+            liaisons=[factories.member(member_company)],
+            sponsors=[member_company],
+        )
+        services.deliverable_create(task=task, title="Report", kind="report", due_on=datetime.date(2026, 6, 30))

@@ -1,11 +1,8 @@
-import datetime
-
 import pytest
 
 from api.core.audit.models import AuditEvent
-from api.research import services
 from api.research.models import ResearchTask
-from tests import factories
+from tests.research.support import make_tasks
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/tasks/"
@@ -275,32 +272,14 @@ def test_invalid_filter_values_are_400(api, params, field):
 # --- Query counts ---------------------------------------------------------------------------------
 
 
-def _make_tasks(count, program, university, member_company, start=0):
-    for index in range(start, start + count):
-        pi = factories.faculty(university)
-        task = services.task_create(
-            number=f"5000.{index:03d}",
-            title=f"Task {index}",
-            program=program,
-            university=university,
-            start=datetime.date(2026, 1, 1),
-            end=datetime.date(2026, 12, 31),
-            principal_investigators=[pi],
-            students=[factories.student(university)],
-            liaisons=[factories.member(member_company)],
-            sponsors=[member_company],
-        )
-        services.deliverable_create(task=task, title="Report", kind="report", due_on=datetime.date(2026, 6, 30))
-
-
 @pytest.mark.parametrize("client", ["api", "member_api", "faculty_api", "staff_api"])
 def test_query_count_does_not_grow_with_page_size(
     request, client, program, university, member_company, django_assert_max_num_queries
 ):
     api = request.getfixturevalue(client)
-    _make_tasks(1, program, university, member_company)
+    make_tasks(1, program, university, member_company)
     with django_assert_max_num_queries(12) as one:
         assert len(api.get(URL).json()["results"]) == 1
-    _make_tasks(29, program, university, member_company, start=1)
+    make_tasks(29, program, university, member_company, start=1)
     with django_assert_max_num_queries(len(one)):
         assert len(api.get(URL, {"page_size": 50}).json()["results"]) == 30

@@ -18,16 +18,21 @@ def audience(user) -> str:
     return f"user-{user.pk}"
 
 
-def answer_key(request, resources: tuple[str, ...]) -> str:
+def utc_day():
+    return timezone.now().date()
+
+
+def answer_key(request, resources: tuple[str, ...], day=utc_day) -> str:
     """A digest of everything the answer depends on: path, query (order-insensitive), format, caller,
-    day (embargoes end at midnight without any write) and the resources' generations."""
+    day (embargoes end at midnight without any write; `day` says whose midnight) and the resources'
+    generations."""
     query = sorted((key, value) for key in request.query_params for value in request.query_params.getlist(key))
     parts = [
         request.path,
         repr(query),
         request.accepted_renderer.format,
         audience(request.user),
-        timezone.now().date().isoformat(),
+        day().isoformat(),
         generations.current(resources),
     ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()

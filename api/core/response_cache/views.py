@@ -6,7 +6,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
 from api.core.replica import primary_reads
-from api.core.response_cache.keys import answer_key
+from api.core.response_cache.keys import answer_key, utc_day
 
 ANSWER_PREFIX = "answer:"
 
@@ -32,11 +32,12 @@ class CachedListMixin:
     a hit then costs no query and no serializer, and a matching If-None-Match a 304."""
 
     cached_resources: tuple[str, ...] = ()
+    cache_day = staticmethod(utc_day)  # the date whose change alone changes an answer
 
     def list(self, request, *args, **kwargs):
         if not settings.RESPONSE_CACHE_SECONDS:
             return super().list(request, *args, **kwargs)
-        key = answer_key(request, self.cached_resources)
+        key = answer_key(request, self.cached_resources, self.cache_day)
         etag = f'"{key}"'
         public = not request.user.is_authenticated
         if _etag_matches(request, etag):

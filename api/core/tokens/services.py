@@ -111,7 +111,7 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
 
 def token_for_raw_key(raw: str) -> ApiToken | None:
     """The usable token for a raw key, or None (unknown, revoked, expired or inactive user)."""
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    token = ApiToken.objects.select_related("user__organisation").filter(key_hash=hash_token(raw)).first()
     if token is None or token.is_revoked or token.is_expired or not token.user.is_active:
         return None
     return token

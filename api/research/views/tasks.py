@@ -1,14 +1,17 @@
+from drf_spectacular.utils import extend_schema_view
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
+from api.core.response_cache.views import CachedListMixin, cached_list_schema
 from api.core.viewsets import ServiceModelViewSet
-from api.research import selectors, services
+from api.research import caching, deadlines, selectors, services
 from api.research.filters import TaskFilter
 from api.research.models import ResearchTask
 from api.research.serializers import TaskSerializer, TaskWriteSerializer
 
 
-class TaskViewSet(ServiceModelViewSet):
+@extend_schema_view(list=cached_list_schema(TaskSerializer))
+class TaskViewSet(CachedListMixin, ServiceModelViewSet):
     """Research tasks. Anyone sees summaries of non-confidential tasks; `access: full` rows add the
     team, sponsors and a deliverable summary. Confidential tasks exist only for their team,
     their sponsors' people and staff. Staff create and edit tasks."""
@@ -22,6 +25,8 @@ class TaskViewSet(ServiceModelViewSet):
     update_service = staticmethod(services.task_update)
     delete_service = staticmethod(services.task_delete)
     instance_kwarg = "task"
+    cached_resources = (caching.RESOURCE,)
+    cache_day = staticmethod(deadlines.today)
 
     def get_permissions(self):
         if self.request.method in SAFE_METHODS:

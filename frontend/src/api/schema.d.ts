@@ -14228,7 +14228,10 @@ export interface operations {
                 /** @description Changed at or after this moment (ISO 8601, with a time zone) */
                 updated_since?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an earlier answer: 304 when nothing it shows has changed. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14241,6 +14244,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PaginatedTaskList"];
                 };
+            };
+            /** @description Not modified. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The request is invalid; `fields` names each problem. */
             400: {
