@@ -4,6 +4,8 @@ list), and keyset pages for integrations walking a whole list."""
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
+from api.core.response_cache.counts import paginator_class
+
 TIE_BREAKERS = {"pk", "-pk", "id", "-id"}
 
 
@@ -46,6 +48,7 @@ class WaferPagination(PageNumberPagination):
             raise ValidationError({self.page_query_param: ["Give one page number, from 1."]})
         if hasattr(queryset, "query"):
             queryset = with_total_order(queryset)
+        self.django_paginator_class = paginator_class(view, request)
         return super().paginate_queryset(queryset, request, view)
 
 

@@ -46,6 +46,8 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["updated_at"]),  # updated_since and the change feed's clients
             models.Index(fields=["year", "id"]),
+            # The list's order (Meta.ordering): a page is read off the index, never sorted from a year's rows.
+            models.Index(fields=["-year", "title", "id"], name="publication_list_order"),
             models.Index(fields=["kind", "year"]),
             models.Index(fields=["access", "embargo_until"]),
             models.Index(fields=["published_on"]),

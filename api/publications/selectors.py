@@ -1,6 +1,6 @@
 """Reads of publications, scoped by api.publications.access (metadata, files and exports alike)."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from api.publications import access
 from api.publications.models import Author, Publication, PublicationFile
@@ -15,6 +15,5 @@ def publication_list(*, viewer, on=None) -> QuerySet[Publication]:
             Prefetch("files", queryset=PublicationFile.objects.order_by("id")),
             Prefetch("tasks", queryset=ResearchTask.objects.only("id", "number", "title").order_by("number", "id")),
         )
-        .annotate(has_file=Exists(PublicationFile.objects.filter(publication=OuterRef("pk"))))
         .order_by("-year", "title", "id")
     )

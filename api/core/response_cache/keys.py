@@ -22,12 +22,14 @@ def utc_day():
     return timezone.now().date()
 
 
-def answer_key(request, resources: tuple[str, ...], day=utc_day) -> str:
-    """A digest of everything the answer depends on: path, query (order-insensitive), format, caller,
-    day (embargoes end at midnight without any write; `day` says whose midnight) and the resources'
-    generations."""
-    query = sorted((key, value) for key in request.query_params for value in request.query_params.getlist(key))
+def answer_key(request, resources: tuple[str, ...], day=utc_day, *, only=None, kind="answer") -> str:
+    """A digest of everything the answer depends on: path, query (order-insensitive; `only` these
+    parameters when given), format, caller, day (embargoes end at midnight without any write; `day`
+    says whose midnight) and the resources' generations. `kind` keeps different things apart."""
+    params = request.query_params
+    query = sorted((key, value) for key in params if only is None or key in only for value in params.getlist(key))
     parts = [
+        kind,
         request.path,
         repr(query),
         request.accepted_renderer.format,

@@ -6,6 +6,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
 from api.core.replica import primary_reads
+from api.core.response_cache import rows
 from api.core.response_cache.keys import answer_key, utc_day
 
 ANSWER_PREFIX = "answer:"
@@ -33,6 +34,16 @@ class CachedListMixin:
 
     cached_resources: tuple[str, ...] = ()
     cache_day = staticmethod(utc_day)  # the date whose change alone changes an answer
+    # True where a row's representation is the same for everyone who may see it (api.core.response_cache.rows).
+    rows_cached = False
+
+    def count_key(self, request) -> str | None:
+        """The key of the list's total (api.core.response_cache.counts): of the filters only, so
+        pages, page sizes, orderings and unknown parameters share it."""
+        if not settings.RESPONSE_CACHE_SECONDS:
+            return None
+        filters = set(self.filterset_class.base_filters) if getattr(self, "filterset_class", None) else set()
+        return answer_key(request, self.cached_resources, self.cache_day, only=filters, kind="count")
 
     def list(self, request, *args, **kwargs):
         if not settings.RESPONSE_CACHE_SECONDS:
@@ -47,7 +58,7 @@ class CachedListMixin:
             content_type, body = stored
             return _finish(HttpResponse(body, content_type=content_type), etag, public=public, outcome="hit")
         with primary_reads():  # never cache what a lagging replica says
-            response = super().list(request, *args, **kwargs)
+            response = self._list_by_rows(request) if self.rows_cached else super().list(request, *args, **kwargs)
 
         def store(rendered):
             if rendered.status_code == 200:
@@ -56,6 +67,18 @@ class CachedListMixin:
 
         response.add_post_render_callback(store)
         return _finish(response, etag, public=public, outcome="miss")
+
+    def _list_by_rows(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        pks = self.paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
+
+        def build(missing):
+            return self.get_serializer(self.get_queryset().filter(pk__in=missing), many=True).data
+
+        found = rows.page_rows(
+            pks, name=self.basename, resources=self.cached_resources, day=self.cache_day, build=build
+        )
+        return self.get_paginated_response(found)
 
 
 def cached_list_schema(serializer):

@@ -44,6 +44,7 @@ class PublicationViewSet(CachedListMixin, ServiceModelViewSet):
     delete_service = staticmethod(services.publication_delete)
     instance_kwarg = "publication"
     cached_resources = (caching.RESOURCE,)
+    rows_cached = True  # a publication reads the same to everyone who may see it
 
     def get_permissions(self):
         if self.request.method in SAFE_METHODS:

@@ -1,0 +1,28 @@
+"""Rows of a cached list, each kept on its own under the list's generations.
+
+A list answer that misses the answer cache (another page, filter or order of the same rows) reads
+only the page's primary keys, then takes each row's representation from the shared cache and
+builds the missing ones in one query with their prefetches. The key of a row holds the resources'
+generations and the day, as the answer's key does, so a write or midnight retires every row at once.
+Only for lists whose rows look the same to every caller who may see them (who sees which row is
+still decided by the page's query)."""
+
+from django.conf import settings
+from django.core.cache import cache
+
+from api.core.response_cache import generations
+
+ROW_PREFIX = "row:"
+
+
+def page_rows(pks: list, *, name: str, resources: tuple[str, ...], day, build) -> list[dict]:
+    """The rows of `pks`, in that order; `build(missing_pks)` returns representations with "id"."""
+    stamp = f"{ROW_PREFIX}{name}:{generations.current(resources)}:{day().isoformat()}:"
+    keys = [f"{stamp}{pk}" for pk in pks]
+    found = cache.get_many(keys)
+    missing = [pk for pk, key in zip(pks, keys, strict=True) if key not in found]
+    if missing:
+        built = {f"{stamp}{row['id']}": row for row in build(missing)}
+        cache.set_many(built, settings.RESPONSE_CACHE_SECONDS)
+        found.update(built)
+    return [found[key] for key in keys]
