@@ -110,7 +110,8 @@ def scenarios(fixtures: dict, *, etag: str, nonce: str, wrk_threads: int) -> lis
         Scenario("healthz", "2. /healthz", "/healthz"),
         Scenario(
             "publications_cold",
-            "3a. publications, 50/page, anonymous, cold cache (every request misses)",
+            "3a. publications, 50/page, anonymous, cold cache (every request misses the answer cache; "
+            "the total and the rows come from theirs)",
             pubs,
             script=cold_script(pubs, nonce),
             list_path=f"/api/v1/publications/?{PAGE}&page={{page}}",
@@ -131,8 +132,16 @@ def scenarios(fixtures: dict, *, etag: str, nonce: str, wrk_threads: int) -> lis
             list_path=f"/api/v1/tasks/?{PAGE}&page={{page}}",
         ),
         Scenario(
+            "tasks_member_cold",
+            "5'. the same, cold cache (every request misses the answer cache; the total comes from its cache)",
+            f"/api/v1/tasks/?{PAGE}",
+            headers=[member],
+            script=cold_script(f"/api/v1/tasks/?{PAGE}", nonce),
+        ),
+        Scenario(
             "search",
-            f"6. publication search, q cycling through {len(SEARCH_TERMS)} words, cold cache (every request misses)",
+            f"6. publication search, q cycling through {len(SEARCH_TERMS)} words, cold cache (every request misses "
+            "the answer cache; after the first round each word's total and rows come from theirs)",
             f"{pubs}&q={SEARCH_TERM}",
             script=search_script(pubs, nonce),
             list_path=f"{pubs}&q={SEARCH_TERM}&page={{page}}",
