@@ -18,7 +18,8 @@ from django.utils import timezone
 from api.accounts.models import Organisation, User
 from api.core.audit.services import audit_record, audited_update, diff, snapshot
 from api.core.errors import Conflict
-from api.core.files.uploads import CheckedUpload, generated_name
+from api.core.files.uncommitted import save_upload
+from api.core.files.uploads import CheckedUpload
 from api.research.models import Deliverable, DeliverableExtension, Program, ProgressReport, ResearchTask
 
 PROGRAM_FIELDS = ("name", "code", "description", "active")
@@ -177,7 +178,7 @@ def report_submit(*, deliverable: Deliverable, upload: CheckedUpload, summary: s
         raise Conflict(f"The deliverable is {deliverable.get_status_display().lower()}; no more reports are taken.")
     now = timezone.now()
     version = (deliverable.reports.aggregate(last=Max("version"))["last"] or 0) + 1
-    stored_name = default_storage.save(generated_name("reports", upload.kind), upload.file)
+    stored_name = save_upload("reports", upload)
     try:
         report = ProgressReport(
             deliverable=deliverable,
