@@ -7,8 +7,6 @@ answer is the JSON 500 envelope; background work (a resume book's build, the web
 directly, as its worker would.
 """
 
-import datetime
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -35,31 +33,6 @@ from tests.security.support import InjectedFault, assert_server_error, fail_on_c
 pytestmark = pytest.mark.django_db
 
 IDEMPOTENT = {"HTTP_IDEMPOTENCY_KEY": "mid-write-failure-1"}
-
-
-@pytest.fixture
-def sec_task(university, faculty_user, student_user, member_company):
-    program = research_services.program_create(name="Lithography", code="LITH", description="")
-    return research_services.task_create(
-        number="3160.001",
-        title="EUV resist outgassing",
-        abstract="",
-        program=program,
-        university=university,
-        start=datetime.date(2025, 9, 1),
-        end=datetime.date(2028, 8, 31),
-        status="active",
-        confidential=False,
-        principal_investigators=[faculty_user],
-        students=[student_user],
-        sponsors=[member_company],
-    )
-
-
-@pytest.fixture
-def sec_deliverable(sec_task):
-    due_on = datetime.date.today() + datetime.timedelta(days=60)
-    return research_services.deliverable_create(task=sec_task, title="Q1 report", kind="report", due_on=due_on)
 
 
 @pytest.fixture
