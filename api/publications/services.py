@@ -6,7 +6,7 @@ from django.db import transaction
 
 from api.accounts.models import User
 from api.core.audit.services import audit_record, diff, snapshot
-from api.core.files.uncommitted import save_upload
+from api.core.files import uncommitted
 from api.core.files.uploads import CheckedUpload
 from api.publications.identifiers import normalise_doi, normalise_orcid
 from api.publications.models import Author, Publication, PublicationFile, PublicationView
@@ -159,7 +159,7 @@ def publication_delete(*, publication: Publication) -> None:
 
 @transaction.atomic
 def publication_file_add(*, publication: Publication, upload: CheckedUpload, uploaded_by) -> PublicationFile:
-    stored_name = save_upload("publications", upload)
+    stored_name = uncommitted.save_upload("publications", upload)
     try:
         record = PublicationFile(
             publication=publication,
@@ -176,7 +176,7 @@ def publication_file_add(*, publication: Publication, upload: CheckedUpload, upl
             action="add_file", target=publication, changes={"file": record.original_name, "sha256": upload.sha256}
         )
     except Exception:
-        default_storage.delete(stored_name)  # nothing half-written: no orphaned file either
+        uncommitted.remove(stored_name)  # nothing half-written: no orphaned file either
         raise
     return record
 

@@ -46,6 +46,14 @@ def save_upload(prefix: str, upload: CheckedUpload) -> str:
     return name
 
 
+def remove(name: str) -> None:
+    """The service that saved `name` failed: the file leaves storage now, and is forgotten here."""
+    pending = _pending(transaction.get_connection())
+    for number in [number for number, pending_name in pending.items() if pending_name == name]:
+        del pending[number]
+    default_storage.delete(name)
+
+
 def mark() -> int:
     """Taken when a transaction opens: files saved after it belong to that transaction."""
     return next(_numbers)
