@@ -125,6 +125,17 @@ def test_task_delete_cascade(staff_user, sec_task, sec_nothing_written):
         assert_server_error(failing_client(staff_user).delete(f"/api/v1/tasks/{sec_task.pk}/"))
 
 
+def test_a_sponsor_change_and_the_access_changes_it_cascades_to(staff_user, sec_task, sec_publication,
+                                                               sec_deliverable, sec_nothing_written):  # fmt: skip
+    """The task's change, then one "access" change per deliverable and linked publication: the third
+    entry fails, and the task keeps its sponsors."""
+    research_services.deliverable_create(task=sec_task, title="Q2 report", kind="report", due_on=sec_deliverable.due_on)
+    payload = {"sponsors": [], "confidential": True}
+    with sec_nothing_written(), fail_on_call("api.changes.recorder.record", 3):
+        response = failing_client(staff_user).patch(f"/api/v1/tasks/{sec_task.pk}/", payload, format="json")
+    assert_server_error(response)
+
+
 @pytest.mark.parametrize("extra", [{}, IDEMPOTENT], ids=["plain", "idempotency-key"])
 def test_report_submit(faculty_user, sec_deliverable, sec_nothing_written, extra):
     # The file is stored and the report row written; the deliverable's own save fails.
@@ -207,6 +218,14 @@ def test_cancelling_with_a_waitlist_promotion(member_user, sec_full_event, sec_n
 def test_cancelling_an_event_cascades_to_every_registration(staff_user, sec_full_event, sec_nothing_written):
     with sec_nothing_written(), fail_on_call("api.events.models.Registration.save", 2):
         assert_server_error(failing_client(staff_user).post(f"/api/v1/events/{sec_full_event.pk}/cancel/"))
+
+
+def test_more_seats_promote_the_waitlist_together(staff_user, sec_full_event, sec_nothing_written):
+    # Capacity 1 -> 3: the event is saved, the first waiting person confirmed and the list closed up;
+    # confirming the second fails.
+    url = f"/api/v1/events/{sec_full_event.pk}/"
+    with sec_nothing_written(), fail_on_call("api.events.models.Registration.save", 2):
+        assert_server_error(failing_client(staff_user).patch(url, {"capacity": 3}, format="json"))
 
 
 @pytest.mark.parametrize("extra", [{}, IDEMPOTENT], ids=["plain", "idempotency-key"])
