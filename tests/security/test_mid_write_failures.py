@@ -24,6 +24,7 @@ from api.webhooks.events import EVENT_TYPES
 from api.webhooks.models import Delivery, DispatchState
 from tests.careers.support import make_profile
 from tests.careers.support import pdf as cv_pdf
+from tests.changes.support import deliverable
 from tests.events.api_support import add_material, make_event, pdf_upload, register, with_agenda
 from tests.publications.support import attach
 from tests.publications.test_import import HEADER
@@ -85,24 +86,26 @@ def test_publication_import_fails_on_its_third_row(staff_user, sec_nothing_writt
     assert_server_error(response)
 
 
-@pytest.mark.parametrize("extra", [{}, IDEMPOTENT], ids=["plain", "idempotency-key"])
-def test_publication_file_add(staff_user, sec_publication, sec_nothing_written, extra):
+# Where an upload fails: inside the service (its own `except` removes the file), or in the answer after
+# the service returned, which only a request-wide transaction (Idempotency-Key) can roll back: then
+# api.core.files.uncommitted removes the file.
+UPLOAD_FAULTS = {
+    "in-service": ("service", {}),
+    "in-service-idempotency-key": ("service", IDEMPOTENT),
+    "after-the-service-idempotency-key": ("answer", IDEMPOTENT),
+}
+
+
+@pytest.mark.parametrize(("where", "extra"), list(UPLOAD_FAULTS.values()), ids=list(UPLOAD_FAULTS))
+def test_publication_file_add(staff_user, sec_publication, sec_nothing_written, where, extra):
+    target = {
+        "service": "api.publications.services.audit_record",
+        "answer": "api.publications.views.publications.PublicationViewSet.read_response",
+    }[where]
     upload = SimpleUploadedFile("paper.pdf", PDF, content_type="application/pdf")
     url = f"/api/v1/publications/{sec_publication.pk}/files/"
-    with sec_nothing_written(), fail_on_call("api.publications.services.audit_record"):
+    with sec_nothing_written(), fail_on_call(target):
         assert_server_error(failing_client(staff_user).post(url, {"file": upload}, format="multipart", **extra))
-
-
-def test_a_failure_after_the_upload_service_returned_removes_its_file(staff_user, sec_publication, sec_nothing_written):
-    """The Idempotency-Key middleware runs the request in one transaction: when the answer fails after
-    the service committed its savepoint, the whole request rolls back, and the new file must go too."""
-    upload = SimpleUploadedFile("paper.pdf", PDF, content_type="application/pdf")
-    url = f"/api/v1/publications/{sec_publication.pk}/files/"
-    with (
-        sec_nothing_written(),
-        fail_on_call("api.publications.views.publications.PublicationViewSet.read_response"),
-    ):
-        assert_server_error(failing_client(staff_user).post(url, {"file": upload}, format="multipart", **IDEMPOTENT))
 
 
 # --- Research ------------------------------------------------------------------------------------
@@ -129,29 +132,25 @@ def test_a_sponsor_change_and_the_access_changes_it_cascades_to(staff_user, sec_
                                                                sec_deliverable, sec_nothing_written):  # fmt: skip
     """The task's change, then one "access" change per deliverable and linked publication: the third
     entry fails, and the task keeps its sponsors."""
-    research_services.deliverable_create(task=sec_task, title="Q2 report", kind="report", due_on=sec_deliverable.due_on)
+    deliverable(sec_task, "Q2 report")
     payload = {"sponsors": [], "confidential": True}
     with sec_nothing_written(), fail_on_call("api.changes.recorder.record", 3):
         response = failing_client(staff_user).patch(f"/api/v1/tasks/{sec_task.pk}/", payload, format="json")
     assert_server_error(response)
 
 
-@pytest.mark.parametrize("extra", [{}, IDEMPOTENT], ids=["plain", "idempotency-key"])
-def test_report_submit(faculty_user, sec_deliverable, sec_nothing_written, extra):
-    # The file is stored and the report row written; the deliverable's own save fails.
+@pytest.mark.parametrize(("where", "extra"), list(UPLOAD_FAULTS.values()), ids=list(UPLOAD_FAULTS))
+def test_report_submit(faculty_user, sec_deliverable, sec_nothing_written, where, extra):
+    # In the service: the file is stored and the report row written, then the deliverable's save fails.
+    target = {
+        "service": "api.research.models.Deliverable.save",
+        "answer": "api.research.views.deliverables.DeliverableViewSet.read_response",
+    }[where]
     upload = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
     url = f"/api/v1/deliverables/{sec_deliverable.pk}/reports/"
-    with sec_nothing_written(), fail_on_call("api.research.models.Deliverable.save"):
-        assert_server_error(
-            failing_client(faculty_user).post(url, {"file": upload, "summary": "Done."}, format="multipart", **extra)
-        )
-
-
-def test_report_submit_answer_fails_after_the_service(faculty_user, sec_deliverable, sec_nothing_written):  # fmt: skip
-    upload = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
-    url = f"/api/v1/deliverables/{sec_deliverable.pk}/reports/"
-    with sec_nothing_written(), fail_on_call("api.research.views.deliverables.DeliverableViewSet.read_response"):
-        assert_server_error(failing_client(faculty_user).post(url, {"file": upload}, format="multipart", **IDEMPOTENT))
+    with sec_nothing_written(), fail_on_call(target):
+        response = failing_client(faculty_user).post(url, {"file": upload, "summary": "Done."}, "multipart", **extra)
+    assert_server_error(response)
 
 
 @pytest.mark.parametrize(
