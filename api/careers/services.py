@@ -26,8 +26,9 @@ from api.careers.models import (
     StudentProfile,
 )
 from api.core.audit.services import audit_record, diff, snapshot
+from api.core.files import uncommitted
 from api.core.files.models import DownloadRecord
-from api.core.files.uploads import CheckedUpload, generated_name
+from api.core.files.uploads import CheckedUpload
 from api.core.request_context import current_actor
 
 PROFILE_FIELDS = ("degree", "field", "expected_graduation", "research_interests", "summary", "links")
@@ -202,7 +203,7 @@ def profile_renew(*, profile: StudentProfile) -> StudentProfile:
 def cv_upload(*, profile: StudentProfile, upload: CheckedUpload, uploaded_by) -> tuple[CurriculumVitae, bool]:
     """Store a new current CV; the replaced file leaves storage once the change commits."""
     profile = _lock(profile)
-    stored_name = default_storage.save(generated_name("careers/cv", upload.kind), upload.file)
+    stored_name = uncommitted.save_upload("careers/cv", upload)
     try:
         cv = CurriculumVitae.objects.filter(profile=profile).first()
         replaced = cv is not None
@@ -224,7 +225,7 @@ def cv_upload(*, profile: StudentProfile, upload: CheckedUpload, uploaded_by) ->
             changes={"file": cv.original_name, "sha256": upload.sha256},
         )
     except Exception:
-        default_storage.delete(stored_name)  # nothing half-written: no orphaned file either
+        uncommitted.remove(stored_name)  # nothing half-written: no orphaned file either
         raise
     if old_name:
         transaction.on_commit(lambda: default_storage.delete(old_name))

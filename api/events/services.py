@@ -18,7 +18,7 @@ from django.utils import timezone
 from api.accounts.access import member_company
 from api.core.audit.services import audit_record, diff, snapshot
 from api.core.errors import Conflict
-from api.core.files.uploads import generated_name
+from api.core.files import uncommitted
 from api.core.tokens.services import hash_token
 from api.events.access import may_attend
 from api.events.models import AgendaSession, Event, FeedToken, Registration, SessionMaterial, Speaker
@@ -304,7 +304,7 @@ def event_update(*, event: Event, tasks=None, sessions=None, **fields) -> Event:
 
 @transaction.atomic
 def material_add(*, session, upload, uploaded_by):
-    stored_name = default_storage.save(generated_name("events", upload.kind), upload.file)
+    stored_name = uncommitted.save_upload("events", upload)
     try:
         material = SessionMaterial.objects.create(
             session=session, file=stored_name, original_name=upload.original_name,
@@ -312,7 +312,7 @@ def material_add(*, session, upload, uploaded_by):
         )  # fmt: skip
         audit_record(action="add_material", target=session.event, changes={"file": upload.original_name})
     except Exception:
-        default_storage.delete(stored_name)
+        uncommitted.remove(stored_name)  # nothing half-written: no orphaned file either
         raise
     return material
 

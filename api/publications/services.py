@@ -6,7 +6,8 @@ from django.db import transaction
 
 from api.accounts.models import User
 from api.core.audit.services import audit_record, diff, snapshot
-from api.core.files.uploads import CheckedUpload, generated_name
+from api.core.files import uncommitted
+from api.core.files.uploads import CheckedUpload
 from api.publications.identifiers import normalise_doi, normalise_orcid
 from api.publications.models import Author, Publication, PublicationFile, PublicationView
 
@@ -158,7 +159,7 @@ def publication_delete(*, publication: Publication) -> None:
 
 @transaction.atomic
 def publication_file_add(*, publication: Publication, upload: CheckedUpload, uploaded_by) -> PublicationFile:
-    stored_name = default_storage.save(generated_name("publications", upload.kind), upload.file)
+    stored_name = uncommitted.save_upload("publications", upload)
     try:
         record = PublicationFile(
             publication=publication,
@@ -175,7 +176,7 @@ def publication_file_add(*, publication: Publication, upload: CheckedUpload, upl
             action="add_file", target=publication, changes={"file": record.original_name, "sha256": upload.sha256}
         )
     except Exception:
-        default_storage.delete(stored_name)  # nothing half-written: no orphaned file either
+        uncommitted.remove(stored_name)  # nothing half-written: no orphaned file either
         raise
     return record
 

@@ -10,7 +10,6 @@ Illegal transitions raise Conflict (409) saying why.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,7 +17,8 @@ from django.utils import timezone
 from api.accounts.models import Organisation, User
 from api.core.audit.services import audit_record, audited_update, diff, snapshot
 from api.core.errors import Conflict
-from api.core.files.uploads import CheckedUpload, generated_name
+from api.core.files import uncommitted
+from api.core.files.uploads import CheckedUpload
 from api.research.models import Deliverable, DeliverableExtension, Program, ProgressReport, ResearchTask
 
 PROGRAM_FIELDS = ("name", "code", "description", "active")
@@ -177,7 +177,7 @@ def report_submit(*, deliverable: Deliverable, upload: CheckedUpload, summary: s
         raise Conflict(f"The deliverable is {deliverable.get_status_display().lower()}; no more reports are taken.")
     now = timezone.now()
     version = (deliverable.reports.aggregate(last=Max("version"))["last"] or 0) + 1
-    stored_name = default_storage.save(generated_name("reports", upload.kind), upload.file)
+    stored_name = uncommitted.save_upload("reports", upload)
     try:
         report = ProgressReport(
             deliverable=deliverable,
@@ -205,7 +205,7 @@ def report_submit(*, deliverable: Deliverable, upload: CheckedUpload, summary: s
             changes={"status": [before_status, deliverable.status], "report_version": version, "sha256": upload.sha256},
         )
     except Exception:
-        default_storage.delete(stored_name)  # nothing half-written: no orphaned file either
+        uncommitted.remove(stored_name)  # nothing half-written: no orphaned file either
         raise
     return report
 

@@ -136,6 +136,10 @@ def test_sha256_and_size_are_of_the_whole_file_and_it_is_rewound():
         ("my.report.v2.pdf", "my.report.v2.pdf"),
         ("Résumé 日本語 Отчёт.pdf", "Résumé 日本語 Отчёт.pdf"),  # letters of any script stay
         ("\uff46\uff55\uff4c\uff4c.pdf", "full.pdf"),  # fullwidth letters, NFKC
+        ("CON.pdf", "_CON.pdf"),  # a Windows device name: no file of that name can be saved there
+        ("nul.tar.exe", "_nul.tar.pdf"),
+        ("com\u00b9.pdf", "_com1.pdf"),  # superscript one, NFKC
+        ("CONSOLE.pdf", "CONSOLE.pdf"),
         ("", "file.pdf"),
         ("   ", "file.pdf"),
         ("....", "file.pdf"),

@@ -50,14 +50,14 @@ def submit(deliverable, by, *, at=None, clock=None, summary="", name="report.pdf
     )
 
 
-def multipart(filename: str, content: bytes = PDF, summary: str = "", boundary: str = "wafer-boundary"):
+def multipart(filename: str, content: bytes = PDF, summary: str = "", boundary: str = "wafer-boundary", **fields):
     """A multipart/form-data body written by hand, so a hostile file name reaches the server as sent
-    (the test client would strip directories from it). Returns (body, content_type)."""
-    lines = [
-        f"--{boundary}".encode(),
-        b'Content-Disposition: form-data; name="summary"',
-        b"",
-        summary.encode(),
+    (the test client would strip directories from it), with any other `fields`. Returns (body, content_type)."""
+    lines = []
+    for name, value in {"summary": summary, **fields}.items():
+        disposition = f'Content-Disposition: form-data; name="{name}"'
+        lines += [f"--{boundary}".encode(), disposition.encode(), b"", value.encode()]
+    lines += [
         f"--{boundary}".encode(),
         b'Content-Disposition: form-data; name="file"; filename="' + filename.encode() + b'"',
         b"Content-Type: application/pdf",

@@ -7,7 +7,6 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +21,7 @@ from api.careers.serializers import (
     ProfileWriteSerializer,
 )
 from api.core.files.delivery import deliver
+from api.core.files.parsers import UploadParser
 from api.core.files.uploads import check_upload
 
 NO_PROFILE = "You have no career profile yet: PUT careers/me/ creates it."
@@ -67,7 +67,7 @@ class MyProfileView(StudentView):
 
 
 class MyCvView(StudentView):
-    parser_classes = [MultiPartParser]
+    parser_classes = [UploadParser]
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(description="The current CV.")},
                    tags=["careers"])  # fmt: skip

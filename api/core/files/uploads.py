@@ -16,6 +16,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
 
 CHUNK = 64 * 1024
+WINDOWS_DEVICES = re.compile(r"(CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def safe_filename(original: str, extension: str, max_length: int = 120) -> str:
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] not in {"C"})  # controls, bidi tricks
     name = re.sub(r"[^\w.\- ()]+", "_", name).strip(" ._") or "file"
     stem = re.sub(r"\.[A-Za-z0-9]{1,8}$", "", name) or "file"
+    if WINDOWS_DEVICES.fullmatch(stem.split(".")[0]):
+        stem = f"_{stem}"  # "CON.pdf" cannot be saved on Windows (nor "con.tar.pdf"): a downloader may not rename it
     stem = stem[: max_length - len(extension) - 1].rstrip(" .") or "file"  # the cut may expose dots
     return f"{stem}.{extension}"
 

@@ -37,6 +37,7 @@ from rest_framework.authentication import CSRFCheck, SessionAuthentication
 from rest_framework.request import Request
 
 from api.core.errors import envelope
+from api.core.files import uncommitted
 from api.core.idempotency import services
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,7 @@ class _Pending:
         self.record = record
         self.atomic = transaction.atomic()
         self.atomic.__enter__()
+        self.files = uncommitted.mark()  # uploads saved by the request, removed if it rolls back
 
     def finish(self, response):
         try:
@@ -117,8 +119,15 @@ class _Pending:
                 transaction.set_rollback(True)
         except BaseException:
             self.atomic.__exit__(*sys.exc_info())
+            uncommitted.discard(since=self.files)
             raise
-        self.atomic.__exit__(None, None, None)  # commits the request's writes with its answer
+        try:
+            self.atomic.__exit__(None, None, None)  # commits the request's writes with its answer
+        except BaseException:
+            uncommitted.discard(since=self.files)  # the commit failed: the rows naming them are gone
+            raise
+        if not stored:
+            uncommitted.discard(since=self.files)  # rolled back
         if not kept:
             self._release()
             return response
@@ -129,6 +138,7 @@ class _Pending:
 
     def abort(self, exc_info):
         self.atomic.__exit__(*exc_info)
+        uncommitted.discard(since=self.files)
         self._release()
 
     def _release(self):

@@ -5,12 +5,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.response import Response
 
 from api.core.csv import csv_cell
 from api.core.files.delivery import content_disposition, deliver
+from api.core.files.parsers import UploadParser
 from api.core.files.uploads import check_upload
 from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
 from api.core.viewsets import ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet
@@ -110,7 +110,7 @@ class EventViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
         detail=True,
         methods=["post"],
         url_path=r"sessions/(?P<session_id>\d{1,18})/materials",
-        parser_classes=[MultiPartParser],
+        parser_classes=[UploadParser],
     )
     def materials(self, request, pk=None, session_id=None):
         """Add a file to a session (staff)."""

@@ -3,11 +3,11 @@
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.core.errors import envelope
+from api.core.files.parsers import UploadParser
 from api.core.files.uploads import PayloadTooLarge
 from api.core.permissions import IsStaff
 from api.publications.importing import FORMATS, check_encoding, detect_format, import_publications, plural_problems
@@ -70,7 +70,7 @@ class PublicationImportView(APIView):
     under `import`; with `dry_run` the answer is always 200 and nothing is written."""
 
     permission_classes = [IsStaff]
-    parser_classes = [MultiPartParser]
+    parser_classes = [UploadParser]
 
     @extend_schema(
         tags=["publications"],

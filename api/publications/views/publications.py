@@ -10,11 +10,11 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from api.core.files.delivery import deliver
+from api.core.files.parsers import UploadParser
 from api.core.files.uploads import check_upload
 from api.core.pagination import KeysetPagination
 from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
@@ -104,7 +104,7 @@ class PublicationViewSet(CachedListMixin, ServiceModelViewSet):
         request={"multipart/form-data": FileUploadSerializer},
         responses={201: PublicationSerializer, 413: OpenApiResponse(description="The file is too large.")},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[UploadParser])
     def files(self, request, pk=None):
         """Add a file (staff, and the faculty of a linked task)."""
         publication = self.get_object()

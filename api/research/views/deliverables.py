@@ -2,9 +2,9 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import MultiPartParser
 
 from api.core.files.delivery import deliver
+from api.core.files.parsers import UploadParser
 from api.core.files.uploads import check_upload
 from api.core.permissions import IsAuthenticated, IsStaff, StaffOnRowsTheyCanSee
 from api.core.viewsets import ServiceModelViewSet
@@ -86,7 +86,7 @@ class DeliverableViewSet(ServiceModelViewSet):
         request={"multipart/form-data": ReportUploadSerializer},
         responses={201: DeliverableSerializer, 413: OpenApiResponse(description="The file is too large.")},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[UploadParser])
     def reports(self, request, pk=None):
         """Submit a progress report (a PDF): a new version; the deliverable becomes submitted."""
         deliverable = self.get_object()
