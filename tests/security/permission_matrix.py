@@ -127,6 +127,7 @@ feedback-list                       GET     401  200  200  200  200  200  200  2
 feedback-list                       POST    401  403  403  403  201  400  403  201  403  403  401  401
 feedback-summary                    GET     401  404  200  404  403  404  404  403  200  403  401  401
 feedback-detail                     GET     401  404  200  404  200  404  404  200  200  200  401  401
+feedback-detail[hidden]             GET     401  404  404  404  200  404  404  404  200  200  401  401
 feedback-detail                     PATCH   401  404  403  404  200  404  404  403  403  403  401  401
 feedback-detail                     DELETE  401  404  403  404  204  404  404  403  204  403  401  401
 feedback-hide                       POST    401  404  403  404  403  404  404  403  200  403  401  401
@@ -241,6 +242,7 @@ TARGETS = {
     "publication-files": {"pk": "sponsors_paper"},
     "publication-remove-file": {"pk": "sponsors_paper", "file_id": "sponsors_file"},
     "feedback-detail": {"pk": "feedback"},
+    "feedback-detail[hidden]": {"pk": "hidden_feedback"},  # hidden by staff: seen by staff and its author only
     "feedback-hide": {"pk": "feedback"},
     "feedback-unhide": {"pk": "hidden_feedback"},  # seen by staff and its author only
     "feedback-replies": {"pk": "feedback"},

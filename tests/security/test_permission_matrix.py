@@ -136,3 +136,31 @@ def test_every_target_and_body_belongs_to_a_row():
     assert sorted(key for key in matrix.QUERIES if key not in routes) == []
     assert sorted(key for key in BODIES if key not in keyed) == []
     assert sorted(key for key in matrix.NOTES if key not in rows) == []
+
+
+def _credential_free_routes() -> set[str]:
+    """URL names of the views that read no credentials at all (authentication_classes = [])."""
+    return {
+        pattern.name
+        for _, pattern in walk_urls()
+        if hasattr(pattern.callback, "cls") and pattern.callback.cls.authentication_classes == []
+    }
+
+
+def test_the_table_keeps_the_rules_every_route_shares():
+    """Typos in the table would otherwise only show as a failing request: these hold for every row."""
+    credential_free = _credential_free_routes()
+    broken = []
+    for route, method, statuses in ROWS:
+        name, row = matrix.route_name(route), f"{route} {method}"
+        # Where no credentials are read, a dead token is ignored: the caller is anonymous.
+        expected_bad_token = statuses[matrix.ANONYMOUS] if name in credential_free else 401
+        if {statuses[matrix.EXPIRED_TOKEN], statuses[matrix.REVOKED_TOKEN]} != {expected_bad_token}:
+            broken.append(f"{row}: a dead token gets {expected_bad_token}")
+        if name not in credential_free and method != "GET" and statuses[matrix.READ_TOKEN] != 403:
+            broken.append(f"{row}: a read token never writes (403)")
+        if method == "GET" and statuses[matrix.READ_TOKEN] != statuses[matrix.SPONSOR]:
+            broken.append(f"{row}: a read token reads what its owner (the sponsor) reads")
+        if statuses[matrix.ANONYMOUS] == 403:
+            broken.append(f"{row}: an anonymous caller is asked to sign in (401), not refused")
+    assert not broken, broken
