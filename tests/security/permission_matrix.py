@@ -208,6 +208,10 @@ NOTES = {
         "PUT",
     ): "Aster's endpoint: staff only switch it off or delete it (api.webhooks.access).",
     ("resume-book-download", "GET"): "Aster's book: its recruiters download it; staff see it but do not download it.",
+    ("event-download-material", "GET"): "the event's page lists its files to all who see it: without a confirmed "
+    "seat a download is a 403 (it was a 404 before this table; fixed in api.events.access.is_insider).",
+    ("deliverable-download[open]", "GET"): "Helix's task is not confidential, so Aster's people see its deliverables "
+    "in full, but its report files are for its team, its sponsors and staff: 403.",
     ("auth-login", "POST"): "a read token is refused before the view: signing in is a write like any other.",
 }
 
