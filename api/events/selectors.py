@@ -98,15 +98,9 @@ def event_figures(*, event: Event) -> dict:
     }
 
 
-def material_for(*, viewer, event: Event) -> QuerySet[SessionMaterial]:
-    """Session files the caller may download: staff, and people with a confirmed seat. Others: none (404)."""
-    materials = SessionMaterial.objects.filter(session__event=event)
-    if is_staff(viewer):
-        return materials
-    if viewer is None or not viewer.is_authenticated:
-        return materials.none()
-    seated = Registration.objects.filter(event=event, person=viewer, status=Registration.Status.CONFIRMED).exists()
-    return materials if seated else materials.none()
+def material_for(*, event: Event) -> QuerySet[SessionMaterial]:
+    """The event's session files; who may download them is access.is_insider (the view asks)."""
+    return SessionMaterial.objects.filter(session__event=event)
 
 
 # Calendar feeds: upcoming events and those of the last FEED_PAST_DAYS, at most FEED_LIMIT, soonest first.
@@ -125,11 +119,7 @@ def calendar_event(*, viewer, event_id) -> Event | None:
 
 def calendar_insider(*, viewer, event: Event) -> bool:
     """Whether the caller may see the event's online link: staff and people with a confirmed seat."""
-    if is_staff(viewer):
-        return True
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    return Registration.objects.filter(event=event, person=viewer, status=Registration.Status.CONFIRMED).exists()
+    return access.is_insider(viewer, event)
 
 
 def public_feed_events() -> QuerySet[Event]:

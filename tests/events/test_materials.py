@@ -134,8 +134,9 @@ def test_the_waitlisted_and_others_cannot_download(
 ):
     register(event, member_user)
     register(event, faculty_user)  # capacity 1: waitlisted
-    for client in (api, faculty_api, student_api):
-        assert client.get(download_url(material)).status_code == 404
+    # They see the file listed (without a link), so it exists for them: refused, not hidden.
+    for client, status in ((api, 401), (faculty_api, 403), (student_api, 403)):
+        assert client.get(download_url(material)).status_code == status
         body = client.get(f"{URL}{event.pk}/").json()
         assert body["sessions"][0]["materials"] == [
             {**event_json(event, insider=True)["sessions"][0]["materials"][0], "download_url": None}
@@ -147,7 +148,7 @@ def test_a_cancelled_registrant_loses_access(member_api, member_user, event, mat
     from api.events import services
 
     services.registration_cancel(registration=register(event, member_user))
-    assert member_api.get(download_url(material)).status_code == 404
+    assert member_api.get(download_url(material)).status_code == 403
 
 
 def test_a_material_of_another_session_is_a_404(staff_api, event, material):

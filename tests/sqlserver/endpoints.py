@@ -14,12 +14,13 @@ from rest_framework.views import APIView
 from api.accounts.models import ROLE_ORGANISATION_KIND, Organisation, User
 
 
-def _walk(patterns, prefix=""):
-    for pattern in patterns:
+def walk_urls(patterns=None, prefix=""):
+    """(route regex, URLPattern) of every URL pattern the project serves, includes followed."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            yield from walk_urls(pattern.url_patterns, prefix + str(pattern.pattern))
         else:
-            yield prefix + str(pattern.pattern), pattern.callback
+            yield prefix + str(pattern.pattern), pattern
 
 
 def _readable(route):
@@ -29,7 +30,8 @@ def _readable(route):
 def queryset_views():
     """{route of the list (shortest) URL: view callback} for every DRF view with get_queryset."""
     found = {}
-    for route, callback in _walk(get_resolver().url_patterns):
+    for route, pattern in walk_urls():
+        callback = pattern.callback
         cls = getattr(callback, "cls", None)
         if not (isinstance(cls, type) and issubclass(cls, APIView) and hasattr(cls, "get_queryset")):
             continue

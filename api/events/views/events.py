@@ -14,7 +14,7 @@ from api.core.files.parsers import UploadParser
 from api.core.files.uploads import check_upload
 from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
 from api.core.viewsets import ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet
-from api.events import selectors, services
+from api.events import access, selectors, services
 from api.events.filters import EventFilter
 from api.events.models import Event, Registration
 from api.events.serializers import EventSerializer, EventWriteSerializer, FiguresSerializer
@@ -128,8 +128,10 @@ class EventViewSet(ServiceCreateMixin, ServiceUpdateMixin, ServiceViewSet):
     def download_material(self, request, pk=None, session_id=None, material_id=None):
         """A session's file, for confirmed registrants and staff (recorded)."""
         event = self.get_object()
-        material = get_object_or_404(
-            selectors.material_for(viewer=request.user, event=event), pk=material_id, session_id=session_id
-        )
+        material = get_object_or_404(selectors.material_for(event=event), pk=material_id, session_id=session_id)
+        if not access.is_insider(request.user, event):
+            # The event's page lists its files to everyone who sees it: the file exists for the caller (403, or
+            # 401 when signed out), who lacks a confirmed seat.
+            self.permission_denied(request, "Session files are for people with a confirmed seat, and staff.")
         return deliver(material.file, filename=material.original_name, content_type=material.content_type,
                        target=material, size=material.size)  # fmt: skip
