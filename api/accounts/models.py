@@ -104,6 +104,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["organisation", "role"]),
+            models.Index(fields=["role", "family_name"]),
+            models.Index(fields=["given_name"]),
         ]
 
     def __str__(self):

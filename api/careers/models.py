@@ -65,6 +65,7 @@ class StudentProfile(models.Model):
             models.Index(fields=["expected_graduation"]),
             models.Index(fields=["degree", "expected_graduation"]),
             models.Index(fields=["updated_at"]),
+            models.Index(fields=["field"]),
         ]
 
     def __str__(self):

@@ -63,6 +63,10 @@ class Event(models.Model):
             models.Index(fields=["updated_at"]),
             models.Index(fields=["status", "starts_at"]),
             models.Index(fields=["kind", "starts_at"]),
+            models.Index(fields=["starts_at"]),
+            models.Index(fields=["ends_at"]),
+            models.Index(fields=["title"]),
+            models.Index(fields=["audience", "starts_at"]),
         ]
         constraints = [
             models.CheckConstraint(name="event_ends_after_it_starts", condition=Q(ends_at__gt=models.F("starts_at")))
@@ -103,7 +107,12 @@ class Registration(models.Model):
 
     class Meta:
         ordering = ["event_id", "created_at", "id"]
-        indexes = [models.Index(fields=["event", "status", "position"]), models.Index(fields=["person", "event"])]
+        indexes = [
+            models.Index(fields=["event", "status", "position"]),
+            models.Index(fields=["person", "event"]),
+            models.Index(fields=["event", "created_at"]),
+            models.Index(fields=["event", "checked_in_at"]),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["event", "person"], name="one_registration_per_person"),
             models.UniqueConstraint(

@@ -64,6 +64,7 @@ class Feedback(models.Model):
             models.Index(fields=["task", "created_at"]),
             models.Index(fields=["organisation", "created_at"]),
             models.Index(fields=["hidden", "created_at"]),
+            models.Index(fields=["created_at"]),
         ]
         constraints = [
             *(

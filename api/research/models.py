@@ -72,6 +72,9 @@ class ResearchTask(models.Model):
             models.Index(fields=["university", "status"]),
             models.Index(fields=["start", "end"]),
             models.Index(fields=["confidential", "number"]),
+            models.Index(fields=["status", "number"]),
+            models.Index(fields=["end"]),
+            models.Index(fields=["title"]),
         ]
         constraints = [
             models.CheckConstraint(name="task_ends_after_it_starts", condition=Q(end__gte=models.F("start")))
@@ -122,6 +125,8 @@ class Deliverable(models.Model):
             models.Index(fields=["task", "due_on"]),
             models.Index(fields=["status", "deadline_at"]),
             models.Index(fields=["due_on"]),
+            models.Index(fields=["kind", "due_on"]),
+            models.Index(fields=["title"]),
         ]
 
     def __str__(self):

@@ -35,6 +35,9 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "at"]),
             models.Index(fields=["organisation_id", "at"]),
             models.Index(fields=["request_id"]),
+            models.Index(fields=["action", "at"]),
+            models.Index(fields=["client_ip", "at"]),
+            models.Index(fields=["target_id"]),
         ]
 
     def __str__(self):
