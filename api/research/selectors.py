@@ -6,7 +6,7 @@ from django.db.models import BooleanField, Case, Count, OuterRef, Prefetch, Q, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from api.accounts.models import Organisation, User
+from api.accounts.models import User
 from api.research import access, deadlines
 from api.research.models import Deliverable, DeliverableExtension, Program, ProgressReport, ResearchTask
 
@@ -31,13 +31,12 @@ SUMMARY_FIELDS = ("total", "accepted", "on_time", "late", "overdue", "due_next_3
 
 
 def task_list(*, viewer) -> QuerySet[ResearchTask]:
-    """Tasks with their deliverable summary computed in the same query (one subquery per figure),
-    sponsors prefetched, and the team left to `attach_teams` (one query for all three relations):
-    a page costs the count, this query, the team and the sponsors, whatever its size."""
+    """Tasks with their deliverable summary computed in the same query (one subquery per figure), and
+    the team and sponsors left to `attach_teams` (one query for the four relations): a page costs the
+    count, this query and that one, whatever its size."""
     return (
         ResearchTask.objects.filter(access.visible(viewer))
         .select_related("program", "university")
-        .prefetch_related(Prefetch("sponsors", queryset=Organisation.objects.only("id", "name", "short_name", "kind")))
         .annotate(full_access=access_flag(access.full(viewer)), **summary_annotations())
         .order_by("number", "id")
     )
@@ -83,25 +82,35 @@ def summary_of(task) -> dict:
 
 
 def attach_teams(tasks) -> None:
-    """Set `team` on each task: {relation: [person, ...]} for the three people relations, read in
-    one query (a UNION ALL of the link tables), each list ordered by family name, given name, id."""
+    """Set `team` on each task: {relation: [item, ...]} for the three people relations (people ordered
+    by family name, given name, id) and its sponsors (ordered by name, id), read in one query: a
+    UNION ALL of the four link tables, each row (task, relation, id, three names)."""
     tasks = [task for task in tasks if not hasattr(task, "team")]
     if not tasks:
         return
     ids = [task.pk for task in tasks]
-    parts = [
+    people = [
         getattr(ResearchTask, relation)
         .through.objects.filter(researchtask_id__in=ids)
-        .annotate(relation=Value(index))
-        .values_list("researchtask_id", "relation", "user_id", "user__given_name", "user__family_name")
+        .annotate(relation=Value(index), third=Value(""))
+        .values_list("researchtask_id", "relation", "user_id", "user__family_name", "user__given_name", "third")
         for index, relation in enumerate(TEAM_RELATIONS)
     ]
-    rows = parts[0].union(*parts[1:], all=True)
-    teams = {pk: {relation: [] for relation in TEAM_RELATIONS} for pk in ids}
-    for task_id, index, user_id, given, family in sorted(rows, key=lambda row: (row[4], row[3], row[2])):
-        teams[task_id][TEAM_RELATIONS[index]].append(
-            {"id": user_id, "given_name": given, "family_name": family, "full_name": User.name_of(given, family)}
-        )
+    sponsor_fields = ("organisation_id", "organisation__name", "organisation__short_name", "organisation__kind")
+    sponsors = (
+        ResearchTask.sponsors.through.objects.filter(researchtask_id__in=ids)
+        .annotate(relation=Value(len(TEAM_RELATIONS)))
+        .values_list("researchtask_id", "relation", *sponsor_fields)
+    )
+    rows = people[0].union(*people[1:], sponsors, all=True)
+    teams = {pk: {relation: [] for relation in (*TEAM_RELATIONS, "sponsors")} for pk in ids}
+    # People by (family, given, id); sponsors by (name, id), names being unique.
+    for task_id, index, pk, first, second, third in sorted(rows, key=lambda row: (row[3], row[4], row[2])):
+        if index < len(TEAM_RELATIONS):
+            item = {"id": pk, "given_name": second, "family_name": first, "full_name": User.name_of(second, first)}
+            teams[task_id][TEAM_RELATIONS[index]].append(item)
+        else:
+            teams[task_id]["sponsors"].append({"id": pk, "name": first, "short_name": second, "kind": third})
     for task in tasks:
         task.team = teams[task.pk]
 

@@ -31,10 +31,6 @@ class DeliverableSummarySerializer(serializers.Serializer):
     skipped = serializers.IntegerField()
 
 
-def _organisations(organisations) -> list[dict]:
-    return [{"id": o.id, "name": o.name, "short_name": o.short_name, "kind": o.kind} for o in organisations]
-
-
 class TaskListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         tasks = list(data.all() if hasattr(data, "all") else data)
@@ -42,8 +38,8 @@ class TaskListSerializer(serializers.ListSerializer):
         return super().to_representation(tasks)
 
 
-# Reads tasks from api.research.selectors.task_list (summary annotations, prefetched sponsors,
-# attached teams) and builds the nested parts as plain dicts: a nested serializer per row and
+# Reads tasks from api.research.selectors.task_list (summary annotations, attached teams and
+# sponsors) and builds the nested parts as plain dicts: a nested serializer per row and
 # relation cost most of a page's time.
 class TaskSerializer(serializers.ModelSerializer):
     """A task as the caller may see it: `access` says whether the full fields are filled in."""
@@ -92,7 +88,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OrganisationBriefSerializer(many=True, allow_null=True))
     def get_sponsors(self, task):
-        return _organisations(task.sponsors.all()) if self._full(task) else None
+        return task.team["sponsors"] if self._full(task) else None
 
     @extend_schema_field(DeliverableSummarySerializer(allow_null=True))
     def get_deliverable_summary(self, task):

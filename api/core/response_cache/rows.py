@@ -15,14 +15,17 @@ from api.core.response_cache import generations
 ROW_PREFIX = "row:"
 
 
-def page_rows(pks: list, *, name: str, resources: tuple[str, ...], day, build) -> list[dict]:
-    """The rows of `pks`, in that order; `build(missing_pks)` returns representations with "id"."""
+def page_rows(page: list[tuple], *, name: str, resources: tuple[str, ...], day, build) -> list[dict]:
+    """The rows of `page`, a list of (primary key, variant), in that order. The variant is what the
+    caller's representation of a row depends on (e.g. their access to it: full or summary), the same
+    for every caller with that variant. `build(missing_pks)` returns the caller's representations,
+    each with its "id"."""
     stamp = f"{ROW_PREFIX}{name}:{generations.current(resources)}:{day().isoformat()}:"
-    keys = [f"{stamp}{pk}" for pk in pks]
-    found = cache.get_many(keys)
-    missing = [pk for pk, key in zip(pks, keys, strict=True) if key not in found]
+    keys = {pk: f"{stamp}{pk}:{variant}" for pk, variant in page}
+    found = cache.get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
-        built = {f"{stamp}{row['id']}": row for row in build(missing)}
+        built = {keys[row["id"]]: row for row in build(missing)}
         cache.set_many(built, settings.RESPONSE_CACHE_SECONDS)
         found.update(built)
-    return [found[key] for key in keys]
+    return [found[keys[pk]] for pk, _ in page]

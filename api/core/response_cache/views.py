@@ -34,8 +34,10 @@ class CachedListMixin:
 
     cached_resources: tuple[str, ...] = ()
     cache_day = staticmethod(utc_day)  # the date whose change alone changes an answer
-    # True where a row's representation is the same for everyone who may see it (api.core.response_cache.rows).
+    # True where a row's representation is the same for everyone who may see it, or for everyone with
+    # the same value of the `row_variant` annotation (e.g. full or summary access): rows.py.
     rows_cached = False
+    row_variant: str | None = None
 
     def count_key(self, request) -> str | None:
         """The key of the list's total (api.core.response_cache.counts): of the filters only, so
@@ -69,14 +71,17 @@ class CachedListMixin:
         return _finish(response, etag, public=public, outcome="miss")
 
     def _list_by_rows(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
-        pks = self.paginate_queryset(queryset.prefetch_related(None).values_list("pk", flat=True))
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        if self.row_variant is None:
+            page = [(pk, "") for pk in self.paginate_queryset(queryset.values_list("pk", flat=True))]
+        else:
+            page = self.paginate_queryset(queryset.values_list("pk", self.row_variant))
 
         def build(missing):
             return self.get_serializer(self.get_queryset().filter(pk__in=missing), many=True).data
 
         found = rows.page_rows(
-            pks, name=self.basename, resources=self.cached_resources, day=self.cache_day, build=build
+            page, name=self.basename, resources=self.cached_resources, day=self.cache_day, build=build
         )
         return self.get_paginated_response(found)
 
