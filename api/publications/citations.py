@@ -101,9 +101,14 @@ LATEX_ESCAPES = str.maketrans(
 )
 
 
+# TeX's ligatures: `--` prints an en dash, two backquotes or quotes curly quotes, `!`` and `?`` inverted
+# marks. An empty group between the two characters prints them as typed.
+LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+
+
 def latex_escape(text: str | None) -> str:
     """Folded and escaped for a braced BibTeX value; non-ASCII stays UTF-8 (BibTeX tools read it)."""
-    return fold(text).translate(LATEX_ESCAPES)
+    return LIGATURES.sub("{}", fold(text).translate(LATEX_ESCAPES))
 
 
 def ascii_word(text: str) -> str:
@@ -246,6 +251,8 @@ def bibtex_entry(publication: Publication, key: str) -> Entry:
         fields.append(Field(BIBTEX_VENUE_FIELDS[entry_type], latex_escape(publication.venue)))
     if publication.kind == Kind.PATENT:
         fields.append(Field("note", "Patent"))
+    if entry_type == "misc":  # misc says nothing of the kind; our importer reads this field back
+        fields.append(Field("kind", publication.kind))
     if publication.doi:
         fields.append(Field("doi", _bibtex_doi(publication.doi)))
     if publication.keyword_list:

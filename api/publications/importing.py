@@ -89,15 +89,26 @@ BIBTEX_PROSE_FIELDS = {
     *BIBTEX_VENUE_FIELDS,
 }  # fmt: skip
 LATEX_ESCAPE = re.compile(r"\\([_&%#$])")
+DOI_BRACE_ESCAPES = re.compile(r"%(5C|7B|7D)", re.IGNORECASE)
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# textcomp symbols pylatexenc does not know (it reads `\textbraceleft{}` as nothing and
+# `\textasciicircum{}` as a modifier letter); Wafer's own export writes them (citations.latex_escape).
+TEXTCOMP = [
+    MacroTextSpec("textbraceleft", "{"),
+    MacroTextSpec("textbraceright", "}"),
+    MacroTextSpec("textasciicircum", "^"),
+]
 
 
 def _latex_decoder() -> LatexNodes2Text:
     """As bibtexparser's LatexDecodingMiddleware (math kept verbatim, \\url{} unwrapped), without its
     log line per entry for the author lists it cannot decode."""
     context = latex2text.get_default_latex_context_db()
-    context.add_context_category("wafer-bibtex", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")])
+    macros = [MacroTextSpec("url", simplify_repl="%s"), *TEXTCOMP]
+    context.add_context_category("wafer-bibtex", prepend=True, macros=macros)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim")
 
 
@@ -332,6 +343,8 @@ def _bibtex_value(key: str, value: str) -> str:
         value = latex_to_text(value)
     else:  # identifiers and codes (doi, year, dates): only escapes and braces, `%` or `~` stay as written
         value = LATEX_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
+    if key == "doi":  # what our export percent-encodes in a DOI (citations._bibtex_doi), read as a resolver would
+        value = DOI_BRACE_ESCAPES.sub(lambda found: bytes.fromhex(found[1]).decode(), value)
     return value.strip() if key == "abstract" else fold(value)
 
 
@@ -375,7 +388,8 @@ def read_bibtex(text: str) -> tuple[list[Row], list[Problem]]:
 def _parse_year(text: str) -> int:
     if not text:
         raise ValidationError("The year is required.")
-    if not text.isdigit() or not YEARS[0] <= int(text) <= YEARS[1]:
+    # ASCII digits only: "²" passes isdigit() yet int() refuses it, and "١٩٩٩" is no way to write a year here.
+    if not (text.isascii() and text.isdigit()) or not YEARS[0] <= int(text) <= YEARS[1]:
         raise ValidationError(f"Enter a year between {YEARS[0]} and {YEARS[1]}.")
     return int(text)
 

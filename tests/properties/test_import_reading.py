@@ -1,0 +1,106 @@
+"""Reading an import file (api.publications.importing), before any database work: whatever the bytes,
+the reader answers rows or problems with line numbers, never an exception."""
+
+import datetime
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from api.publications import importing
+from api.publications.importing import CSV_COLUMNS, NON_FIELD, Problem, Row
+from tests.properties.support import ODD_DIGITS, PURE
+
+ENCODINGS = ["utf-8", "latin-1", "utf-16", "cp1252", "ascii"]
+
+
+@PURE
+@given(st.binary(max_size=200), st.sampled_from(ENCODINGS))
+@example(b"\xef\xbb\xbftitle\n", "utf-8")
+@example(b"ok\n\xff", "utf-8")
+def test_any_bytes_decode_to_text_or_one_problem_naming_the_line(data, encoding):
+    text, problem = importing.decode(data, encoding)
+    if problem is None:
+        assert isinstance(text, str) and not text.startswith("\ufeff")
+    else:
+        assert text is None and problem.field == NON_FIELD
+        assert 1 <= problem.line <= data.count(b"\n") + 1
+
+
+def _assert_lines_within(rows: list[Row], problems: list[Problem], text: str) -> None:
+    last = text.count("\n") + text.count("\r") + 1
+    assert all(1 <= row.line <= last for row in rows)
+    assert all(problem.line is None or 1 <= problem.line <= last for problem in problems)
+
+
+csv_cells = st.one_of(st.text(max_size=12), st.sampled_from(['"', '""', ",", "\n", "\r\n", "a,b", '"x"y']))
+
+
+@PURE
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.lists(st.lists(csv_cells, max_size=6), max_size=6).map(
+            lambda rows: "\n".join(",".join(row) for row in rows)
+        ),
+    )
+)
+def test_any_text_reads_as_csv_rows_or_problems(text):
+    rows, problems = importing.read_csv(text)
+    _assert_lines_within(rows, problems, text)
+    if rows:  # rows only under a header that names the required columns
+        assert set(importing.CSV_REQUIRED_COLUMNS) <= set(rows[0].values)
+
+
+bibtex_fragments = st.sampled_from(
+    ["@article{", "@misc{k,", "@string{x = ", "}", "{", '"', ",", "=", "title", "author", " and ", "\\", "%", "#", "\n",
+     "@comment{", "@preamble{", "year = 2020", "@"]
+)  # fmt: skip
+
+
+@PURE
+@given(
+    st.one_of(
+        st.text(max_size=200), st.lists(st.one_of(bibtex_fragments, st.text(max_size=5)), max_size=30).map("".join)
+    )
+)
+@example("@article{k, author = {\\}}")
+def test_any_text_reads_as_bibtex_rows_or_problems(text):
+    rows, problems = importing.read_bibtex(text)
+    assert rows or problems  # an empty file is a problem too
+    _assert_lines_within(rows, problems, text)
+
+
+row_values = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["", "paper", "REPORT", "members", "2020", "1899", "2101", "2026-02-29", "2024-02-29", "10.1234/x",
+                     *ODD_DIGITS, "\x00"]),
+)  # fmt: skip
+
+
+@PURE
+@given(st.fixed_dictionaries({}, optional={key: row_values for key in CSV_COLUMNS if key != "authors"}),
+       st.lists(st.text(max_size=10), max_size=3))  # fmt: skip
+@example({"title": "T", "kind": "paper", "year": "\u00b2"}, [])  # isdigit() but not int(): was a ValueError
+@example({"title": "T", "kind": "paper", "year": "\u0661\u0669\u0669\u0669"}, [])
+def test_cleaning_any_row_gives_fields_or_errors_by_field(values, authors):
+    row = Row(line=2, values=dict(values), authors=authors)
+    errors = importing.clean_row(row)
+    assert all(isinstance(messages, list) and messages for messages in errors.values())
+    if "year" in values and "year" not in errors:
+        assert importing.YEARS[0] <= row.fields["year"] <= importing.YEARS[1]
+        assert str(row.fields["year"]) == values["year"].strip()  # ASCII digits only
+    for key in ("published_on", "embargo_until"):
+        if values.get(key, "").strip() and key not in errors:
+            assert row.fields[key] == datetime.date.fromisoformat(values[key].strip())
+
+
+@PURE
+@given(st.integers(1, 9999), st.integers(1, 12), st.integers(1, 31))
+def test_only_real_dates_are_dates(year, month, day):
+    text = f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        real = datetime.date(year, month, day)
+    except ValueError:
+        real = None
+    errors = importing.clean_row(Row(line=2, values={"title": "T", "year": "2020", "published_on": text}))
+    assert ("published_on" in errors) == (real is None)
