@@ -213,11 +213,14 @@ def detect_format(name: str | None) -> str | None:
 
 
 def check_encoding(encoding: str) -> str:
-    """The codec's canonical name; ValueError for an unknown one."""
+    """The codec's canonical name; ValueError for an unknown one, or a codec that is no text encoding
+    (rot13, base64, zlib...: bytes.decode refuses them with a LookupError)."""
     try:
-        return codecs.lookup(encoding).name
+        codec = codecs.lookup(encoding)
+        "".encode(codec.name)
     except LookupError as exc:
         raise ValueError(f"Unknown encoding {encoding!r}; try utf-8 or latin-1.") from exc
+    return codec.name
 
 
 def decode(data: bytes, encoding: str = "utf-8") -> tuple[str | None, Problem | None]:
@@ -232,6 +235,9 @@ def decode(data: bytes, encoding: str = "utf-8") -> tuple[str | None, Problem | 
             "Save it as UTF-8, or give its encoding (e.g. latin-1)."
         )
         return None, Problem(line, NON_FIELD, message)
+    except UnicodeError as exc:  # codecs such as idna or punycode name no byte
+        message = f"The file is not valid {encoding} ({exc}). Save it as UTF-8, or give its encoding (e.g. latin-1)."
+        return None, Problem(1, NON_FIELD, message)
     return text.removeprefix("\ufeff"), None
 
 

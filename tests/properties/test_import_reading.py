@@ -3,6 +3,7 @@ the reader answers rows or problems with line numbers, never an exception."""
 
 import datetime
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -10,15 +11,25 @@ from api.publications import importing
 from api.publications.importing import CSV_COLUMNS, NON_FIELD, Problem, Row
 from tests.properties.support import ODD_DIGITS, PURE
 
-ENCODINGS = ["utf-8", "latin-1", "utf-16", "cp1252", "ascii"]
+# Codecs Python knows, text or not: rot13 and base64 are codecs but no text encodings; idna and punycode
+# raise UnicodeError, not UnicodeDecodeError.
+ENCODINGS = ["utf-8", "latin-1", "utf-16", "cp1252", "ascii", "utf-7", "idna", "punycode", "unicode_escape",
+             "rot13", "base64", "hex", "zlib", "uu", "no-such-codec"]  # fmt: skip
 
 
 @PURE
 @given(st.binary(max_size=200), st.sampled_from(ENCODINGS))
 @example(b"\xef\xbb\xbftitle\n", "utf-8")
 @example(b"ok\n\xff", "utf-8")
+@example(b"x", "rot13")  # a codec but no text encoding: was a LookupError (a 500 through the API)
+@example(b"xn--", "idna")  # a UnicodeError that is no UnicodeDecodeError: was a 500 too
 def test_any_bytes_decode_to_text_or_one_problem_naming_the_line(data, encoding):
-    text, problem = importing.decode(data, encoding)
+    try:
+        text, problem = importing.decode(data, encoding)
+    except ValueError:  # the documented answer to an encoding that is not one (the caller's mistake)
+        with pytest.raises(ValueError):
+            importing.check_encoding(encoding)
+        return
     if problem is None:
         assert isinstance(text, str) and not text.startswith("\ufeff")
     else:

@@ -5,7 +5,8 @@ are a summary, never an exception."""
 import csv
 import io
 
-from hypothesis import given
+from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from api.publications.importing import CSV_COLUMNS, fold, fold_title, import_publications
@@ -74,3 +75,28 @@ def test_any_bytes_are_a_summary_and_a_rejected_file_writes_nothing(db, data, fo
         result = import_publications(data, format=format)
         assert result.ok or Publication.objects.count() == 0
         assert Publication.objects.count() == result.created
+
+
+form_values = st.one_of(
+    st.text(max_size=12), st.sampled_from(["csv", "bibtex", "ris", "utf-8", "rot13", "idna", "true"])
+)
+
+
+@DATABASE
+@given(
+    st.binary(max_size=200),
+    st.sampled_from(["pubs.csv", "pubs.bib", "pubs.BIBTEX", "pubs.txt", "pubs", ".csv"]),
+    st.fixed_dictionaries({}, optional={"format": form_values, "encoding": form_values, "dry_run": form_values}),
+)
+@example(b"title,kind,year\n", "pubs.csv", {"encoding": "rot13"})  # was a 500
+@example(b"xn--", "pubs.csv", {"encoding": "idna"})  # was a 500
+def test_the_import_endpoint_answers_any_upload_with_a_summary_or_a_400(db, staff_api, data, name, fields):
+    with rolled_back():
+        upload = SimpleUploadedFile(name, data)
+        response = staff_api.post("/api/v1/publications/import/", {"file": upload, **fields}, format="multipart")
+        assert response.status_code in (200, 400), response.content[:300]
+        body = response.json()
+        if response.status_code == 400:
+            # `format` also when it is left out: the file's name did not tell it.
+            assert "import" in body or set(body["fields"]) <= {"file", "format", *fields}
+            assert Publication.objects.count() == 0
