@@ -160,3 +160,15 @@ def test_a_date_parameter_takes_exactly_the_real_days(staff_api, nested, route, 
         real = False
     status = _one_parameter(staff_api, nested, route, name, f"{year:04d}-{month:02d}-{day:02d}")
     assert status == (200 if real else 400)
+
+
+@DATABASE
+@given(data=st.data())
+def test_the_citation_export_takes_the_list_filters_with_the_same_answers(staff_api, nested, data):
+    """/publications/export/ filters and orders as the list does, plus a required `format`."""
+    view = dict(ENDPOINTS)["/api/v1/publications/"]
+    names = [name for name in parameters(view) if name not in ("page", "page_size")]
+    values = {name: orderings(view) if name == "ordering" else query_values for name in names}
+    params = data.draw(st.fixed_dictionaries({}, optional=values), label="params")
+    params["format"] = data.draw(st.one_of(st.sampled_from(["bibtex", "ris", "csl-json"]), query_values))
+    _check(staff_api.get("/api/v1/publications/export/", params), params)
