@@ -6,7 +6,7 @@ import datetime
 
 import django_filters
 import pytest
-from django.urls import URLResolver, get_resolver
+from django.urls import get_resolver
 from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -15,19 +15,12 @@ from api.core.filters import MomentFilter
 from api.events.models import Event
 from api.webhooks.models import Endpoint
 from tests.properties.support import DATABASE, ODD_DIGITS, query_values
-
-
-def _routes(patterns, prefix=""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
-        else:
-            yield prefix + str(pattern.pattern), pattern.callback
+from tests.sqlserver.endpoints import url_routes
 
 
 def list_endpoints() -> list[tuple[str, type]]:
     found = []
-    for route, callback in _routes(get_resolver().url_patterns):
+    for route, callback in url_routes(get_resolver().url_patterns):
         actions = getattr(callback, "actions", None) or {}
         if actions.get("get") == "list":
             found.append(("/" + route.replace("^", "").replace("$", ""), callback.cls))

@@ -14,10 +14,11 @@ from rest_framework.views import APIView
 from api.accounts.models import ROLE_ORGANISATION_KIND, Organisation, User
 
 
-def _walk(patterns, prefix=""):
+def url_routes(patterns, prefix=""):
+    """(route, view callback) of every URL pattern, nested includes flattened (tests/properties uses it too)."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            yield from url_routes(pattern.url_patterns, prefix + str(pattern.pattern))
         else:
             yield prefix + str(pattern.pattern), pattern.callback
 
@@ -29,7 +30,7 @@ def _readable(route):
 def queryset_views():
     """{route of the list (shortest) URL: view callback} for every DRF view with get_queryset."""
     found = {}
-    for route, callback in _walk(get_resolver().url_patterns):
+    for route, callback in url_routes(get_resolver().url_patterns):
         cls = getattr(callback, "cls", None)
         if not (isinstance(cls, type) and issubclass(cls, APIView) and hasattr(cls, "get_queryset")):
             continue
