@@ -4,10 +4,11 @@ the reader answers rows or problems with line numbers, never an exception."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from api.publications import importing
+from api.publications import importing, services
 from api.publications.importing import CSV_COLUMNS, NON_FIELD, Problem, Row
 from tests.properties.support import ODD_DIGITS, PURE
 
@@ -115,3 +116,17 @@ def test_only_real_dates_are_dates(year, month, day):
         real = None
     errors = importing.clean_row(Row(line=2, values={"title": "T", "year": "2020", "published_on": text}))
     assert ("published_on" in errors) == (real is None)
+
+
+@PURE
+@given(st.one_of(st.text(max_size=80), st.lists(st.text(max_size=15), max_size=8)))
+@example([","])  # was stored as the keyword ",", which an export then a re-import turned into no keyword
+@example(["GaN; HEMT"])  # was stored as one keyword that reads back as two
+def test_keywords_normalise_once_and_for_all(keywords):
+    try:
+        text = services.normalise_keywords(keywords)
+    except ValidationError:
+        return
+    words = text.split("; ") if text else []
+    assert text == text.lower() and len(words) == len(set(words)) and all(w and w == w.strip() for w in words)
+    assert services.normalise_keywords(text) == text  # idempotent, and the stored form reads back as itself
