@@ -14,7 +14,8 @@ Matching, in this order:
 A match with nothing different is `skipped`, else `updated`; no match is `created`.
 
 An update writes only what the file gives: a blank cell or a missing BibTeX field keeps the stored
-value (an import never clears a field), and authors are replaced only when the names differ
+value (an import never clears a field), text that differs only in spacing (line breaks, runs of
+spaces, which exports fold) is no change, and authors are replaced only when the names differ
 (in order; linked people and ORCID iDs of unchanged names are kept).
 
 Within one file, rows that are the same publication are all rejected, never half-written: two rows
@@ -578,6 +579,13 @@ def _stored_author_names(publication_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
+def _same(key: str, stored, given) -> bool:
+    """Text differing only in spacing is the same: exports (ours too) fold line breaks and runs of spaces."""
+    if key in TEXT_FIELDS and isinstance(stored, str) and isinstance(given, str):
+        return fold(stored) == fold(given)
+    return stored == given
+
+
 def plan(rows: list[Row], problems: list[Problem]) -> list[Row]:
     """Decide each row's action (create, update, skip) and, for updates, what changes; the rows still valid."""
     stored = _stored_author_names([row.publication.pk for row in rows if row.publication is not None])
@@ -590,8 +598,11 @@ def plan(rows: list[Row], problems: list[Problem]) -> list[Row]:
                 problems.append(Problem(row.line, "kind", "The kind is required to create a publication."))
                 continue
         else:
-            row.changes = {key: value for key, value in row.fields.items() if getattr(publication, key) != value}
-            row.authors_change = bool(row.authors) and row.authors != stored.get(publication.pk, [])
+            row.changes = {
+                key: value for key, value in row.fields.items() if not _same(key, getattr(publication, key), value)
+            }
+            stored_names = [fold(name) for name in stored.get(publication.pk, [])]  # row.authors are folded
+            row.authors_change = bool(row.authors) and row.authors != stored_names
             row.action = "update" if row.changes or row.authors_change else "skip"
         valid.append(row)
     return valid

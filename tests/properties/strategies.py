@@ -28,7 +28,7 @@ name_words = st.from_regex(r"\A[^\W\d_][\w'.\-]{0,10}\Z").filter(
     lambda word: "_" not in word and not word[-1].isdigit()
 )
 author_names = st.lists(name_words, min_size=1, max_size=3).map(" ".join)
-keyword_lists = st.lists(st.from_regex(r"\A[^\W_]{1,12}( [^\W_]{1,12})?\Z"), max_size=4)
+keyword_lists = st.lists(st.one_of(st.from_regex(r"\A[^\W_]{1,12}( [^\W_]{1,12})?\Z"), prose(15)), max_size=4)
 
 
 def distinct_dois(items: list[dict]) -> bool:

@@ -43,7 +43,7 @@ def names(publication: Publication) -> list[str]:
     return [fold(author.name) for author in publication.authors.all()]
 
 
-# Found by this test: braces and carets read back as nothing or U+02C6, `--` as an en dash, a DOI's braces as %7b.
+# Found by these tests: braces and carets read back as nothing or U+02C6, `--` as an en dash, a DOI's braces as %7b.
 HOSTILE = {"title": "{--} ``a'' ^ !`", "kind": "paper", "year": 2020, "access": "public", "doi": "10.1234/a{b}",
            "authors": [{"name": "{"}]}  # fmt: skip
 
@@ -73,6 +73,9 @@ def test_our_bibtex_reads_back_through_our_importer(db, items):
 @given(libraries)
 @example(items=[{"title": "Invited", "kind": "presentation", "year": 1900, "access": "public"}])  # was `other`
 @example(items=[{"title": "Claims", "kind": "patent", "year": 1900, "access": "public", "venue": "A talk"}])
+@example(
+    items=[{**HOSTILE, "title": "Spaced  out", "abstract": "Line one\nline two", "authors": [{"name": "Ana\xa0Lima"}]}]
+)
 def test_reimporting_our_own_bibtex_changes_nothing(db, items):
     with rolled_back():
         library = stored(items)
