@@ -4,22 +4,34 @@ Settings are applied per test (decorators), not as a global profile: tests/contr
 schemathesis, whose Hypothesis settings must stay its own. `derandomize=True` makes every run draw the
 same examples (CI failures reproduce; nothing is stored in a .hypothesis database), `deadline=None`
 because a loaded CI box is slow in bursts, and the example counts keep tests/properties within a minute.
+
+A failing example's values print blank (`n=,`) while schemathesis's pytest plugin is loaded: run these
+tests with `-p no:schemathesis` to read them.
 """
 
 import contextlib
+import os
 
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+# WAFER_PROPERTIES_EXPLORE=N: N times the examples, and new ones on every run: a local hunt for bugs
+# (CI leaves it unset, so its runs stay derandomized and within budget).
+EXPLORE = int(os.environ.get("WAFER_PROPERTIES_EXPLORE") or 0)
+
 # Pure functions: cheap, so more examples.
 PURE = settings(
-    derandomize=True, deadline=None, database=None, max_examples=75, suppress_health_check=[HealthCheck.too_slow]
+    derandomize=not EXPLORE,
+    deadline=None,
+    database=None,
+    max_examples=75 * max(EXPLORE, 1),
+    suppress_health_check=[HealthCheck.too_slow],
 )
 # Anything that writes to or reads from the database, or goes through the API.
 DATABASE = settings(
     PURE,
-    max_examples=25,
+    max_examples=25 * max(EXPLORE, 1),
     # The database fixtures are function-scoped on purpose: each example runs in its own savepoint
     # (`rolled_back`), so what one example writes never reaches the next.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
