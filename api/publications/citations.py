@@ -161,6 +161,13 @@ def split_name(text: str) -> Name:
     return Name(family=" ".join(words[start:]), given=" ".join(words[:start]))
 
 
+def name_as_read_back(text: str) -> str:
+    """A printed name as a BibTeX reader gives it back from our export: "Curie, Marie" (one comma: family
+    first) is "Marie Curie"; any other name is itself, folded. The importer compares names this way."""
+    name = split_name(text)
+    return name.literal or fold(f"{name.given} {name.family}")
+
+
 def author_name(author: Author) -> Name:
     """A linked person's own given and family names when the printed name is theirs, else the
     printed name split."""

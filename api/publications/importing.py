@@ -49,6 +49,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 
 from api.accounts.models import User
 from api.publications import services
+from api.publications.citations import name_as_read_back
 from api.publications.identifiers import normalise_doi
 from api.publications.models import Author, Publication
 
@@ -601,7 +602,8 @@ def plan(rows: list[Row], problems: list[Problem]) -> list[Row]:
             row.changes = {
                 key: value for key, value in row.fields.items() if not _same(key, getattr(publication, key), value)
             }
-            stored_names = [fold(name) for name in stored.get(publication.pk, [])]  # row.authors are folded
+            # "Curie, Marie" stored is "Marie Curie" in a file (ours export it so); row.authors are folded.
+            stored_names = [name_as_read_back(name) for name in stored.get(publication.pk, [])]
             row.authors_change = bool(row.authors) and row.authors != stored_names
             row.action = "update" if row.changes or row.authors_change else "skip"
         valid.append(row)

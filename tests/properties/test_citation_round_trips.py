@@ -40,7 +40,8 @@ def stored(items: list[dict]) -> list[Publication]:
 
 
 def names(publication: Publication) -> list[str]:
-    return [fold(author.name) for author in publication.authors.all()]
+    """The author names as BibTeX reads them back: "Family, Given" is "Given Family"."""
+    return [citations.name_as_read_back(author.name) for author in publication.authors.all()]
 
 
 # Found by these tests: braces and carets read back as nothing or U+02C6, `--` as an en dash, a DOI's braces as %7b.
@@ -73,6 +74,7 @@ def test_our_bibtex_reads_back_through_our_importer(db, items):
 @given(libraries)
 @example(items=[{"title": "Invited", "kind": "presentation", "year": 1900, "access": "public"}])  # was `other`
 @example(items=[{"title": "Claims", "kind": "patent", "year": 1900, "access": "public", "venue": "A talk"}])
+@example(items=[{**HOSTILE, "authors": [{"name": "A"}, {"name": "Curie,Marie"}]}])  # "Marie Curie" was a change
 @example(
     items=[{**HOSTILE, "title": "Spaced  out", "abstract": "Line one\nline two", "authors": [{"name": "Ana\xa0Lima"}]}]
 )
