@@ -9,7 +9,8 @@ from api.accounts.serializers import OrganisationBriefSerializer, PersonBriefSer
 from api.careers.models import ConsentRecord, CurriculumVitae, Degree, ProfileView, StudentProfile
 from api.research.serializers import TaskBriefSerializer
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# ASCII digits and no trailing newline (`$` would allow one), as the contract's pattern means it.
+MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 
 
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2027-06"})
@@ -22,7 +23,7 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
     def to_internal_value(self, data):
-        match = MONTH.match(data) if isinstance(data, str) else None
+        match = MONTH.fullmatch(data) if isinstance(data, str) else None
         if not match or not 1900 <= int(match.group(1)) <= 2200:
             self.fail("invalid")
         return datetime.date(int(match.group(1)), int(match.group(2)), 1)

@@ -18,9 +18,12 @@ def _networks(proxies: tuple[str, ...]) -> tuple:
 
 def _parse(address: str):
     try:
-        return ipaddress.ip_address(address.strip().strip("[]"))
+        parsed = ipaddress.ip_address(address.strip().strip("[]"))
     except ValueError:
         return None
+    # A zone (`fe80::1%eth0`) names an interface of the sender's host, not an address: the audit trail's
+    # GenericIPAddressField (an `inet` on PostgreSQL) refuses it, so every audited write would fail.
+    return None if getattr(parsed, "scope_id", None) else parsed
 
 
 def is_trusted_proxy(address, proxies: tuple[str, ...]) -> bool:

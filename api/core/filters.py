@@ -1,8 +1,11 @@
 """The base FilterSet: filter values that make no sense are a 400, never silently ignored."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db import models
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -86,7 +89,27 @@ class StrictOrderingFilter(OrderingFilter):
         return super().get_ordering(request, queryset, view)
 
 
-class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 moment that exists in UTC: `9999-12-31T23:00-05:00` is past the last moment Python can
+    hold once converted to UTC (as SQLite's adapter does), which was a 500."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            try:
+                moment.astimezone(datetime.UTC)
+            except OverflowError as exc:
+                raise forms.ValidationError(
+                    "Give a moment between the years 1 and 9999 in UTC.", code="invalid"
+                ) from exc
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
+class UpdatedSinceFilter(MomentFilter):
     """`updated_since=<ISO 8601 date-time>`: rows changed at or after that moment, for clients that keep a
     copy (the change feed, api.changes, also reports deletions and access changes)."""
 

@@ -4,6 +4,7 @@ list), and keyset pages for integrations walking a whole list."""
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 
+from api.core.filters import MAX_ID
 from api.core.response_cache.counts import paginator_class
 
 TIE_BREAKERS = {"pk", "-pk", "id", "-id"}
@@ -20,12 +21,17 @@ def with_total_order(queryset):
     return queryset.order_by(*ordering, "pk")
 
 
+def is_whole_number(text: str) -> bool:
+    """ASCII digits only: "²" or "①" pass str.isdigit() yet int() refuses them (a 500), and "٣" is no page number."""
+    return text.isascii() and text.isdigit()
+
+
 def strict_page_size(request, paginator) -> int:
     """A page size that is not one positive whole number is an error, not silently the default."""
     raw = request.query_params.getlist(paginator.page_size_query_param)
     if not raw:
         return paginator.page_size
-    if len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1:
+    if len(raw) > 1 or not is_whole_number(raw[0]) or int(raw[0]) < 1:
         message = f"Give one whole number from 1 to {paginator.max_page_size}."
         raise ValidationError({paginator.page_size_query_param: [message]})
     return min(int(raw[0]), paginator.max_page_size)
@@ -42,7 +48,7 @@ class WaferPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         raw_page = request.query_params.getlist(self.page_query_param)
         valid = len(raw_page) == 1 and (
-            raw_page[0] in self.last_page_strings or (raw_page[0].isdigit() and int(raw_page[0]))
+            raw_page[0] in self.last_page_strings or (is_whole_number(raw_page[0]) and int(raw_page[0]))
         )
         if raw_page and not valid:
             raise ValidationError({self.page_query_param: ["Give one page number, from 1."]})
@@ -71,9 +77,18 @@ class KeysetPagination(CursorPagination):
 
     def decode_cursor(self, request):
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound as exc:  # DRF answers 404 for a damaged cursor; it is the client's input
-            raise ValidationError({self.cursor_query_param: ["Not a cursor this list gave out."]}) from exc
+            raise self._bad_cursor() from exc
+        # DRF passes the position to the query as it finds it: a forged `p=abc` (or a number no primary key
+        # reaches) would fail in the database, a 500. Ours are primary keys: whole numbers that fit a bigint.
+        position = cursor.position if cursor is not None else None
+        if position is not None and not (is_whole_number(position) and int(position) <= MAX_ID):
+            raise self._bad_cursor()
+        return cursor
+
+    def _bad_cursor(self) -> ValidationError:
+        return ValidationError({self.cursor_query_param: ["Not a cursor this list gave out."]})
 
     def get_paginated_response_schema(self, schema):
         return {

@@ -14,7 +14,8 @@ from api.research.models import ResearchTask
 def validate_time_zone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a directory of the zone database ("America", "Etc") or a name too long for a file, not a zone.
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValidationError(f"{value!r} is not an IANA time zone such as America/Chicago.") from exc
 
 

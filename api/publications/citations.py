@@ -101,9 +101,14 @@ LATEX_ESCAPES = str.maketrans(
 )
 
 
+# TeX's ligatures: `--` prints an en dash, two backquotes or quotes curly quotes, `!`` and `?`` inverted
+# marks. An empty group between the two characters prints them as typed.
+LIGATURES = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)")
+
+
 def latex_escape(text: str | None) -> str:
     """Folded and escaped for a braced BibTeX value; non-ASCII stays UTF-8 (BibTeX tools read it)."""
-    return fold(text).translate(LATEX_ESCAPES)
+    return LIGATURES.sub("{}", fold(text).translate(LATEX_ESCAPES))
 
 
 def ascii_word(text: str) -> str:
@@ -154,6 +159,13 @@ def split_name(text: str) -> Name:
     # The family name starts at the first lower-case word ("van", "de la"), else it is the last word.
     start = next((i for i in range(len(words) - 1) if words[i][0].islower()), len(words) - 1)
     return Name(family=" ".join(words[start:]), given=" ".join(words[:start]))
+
+
+def name_as_read_back(text: str) -> str:
+    """A printed name as a BibTeX reader gives it back from our export: "Curie, Marie" (one comma: family
+    first) is "Marie Curie"; any other name is itself, folded. The importer compares names this way."""
+    name = split_name(text)
+    return name.literal or fold(f"{name.given} {name.family}")
 
 
 def author_name(author: Author) -> Name:
@@ -246,6 +258,8 @@ def bibtex_entry(publication: Publication, key: str) -> Entry:
         fields.append(Field(BIBTEX_VENUE_FIELDS[entry_type], latex_escape(publication.venue)))
     if publication.kind == Kind.PATENT:
         fields.append(Field("note", "Patent"))
+    if entry_type == "misc":  # misc says nothing of the kind; our importer reads this field back
+        fields.append(Field("kind", publication.kind))
     if publication.doi:
         fields.append(Field("doi", _bibtex_doi(publication.doi)))
     if publication.keyword_list:

@@ -4,9 +4,10 @@ import re
 
 from django.core.exceptions import ValidationError
 
-DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+# ASCII digits: `\d` would also take Arabic-Indic or fullwidth digits, which no registrant code has.
+DOI_PATTERN = re.compile(r"^10\.[0-9]{4,9}/\S+$")
 DOI_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:")
-ORCID_PATTERN = re.compile(r"^(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dX])$")
+ORCID_PATTERN = re.compile(r"^([0-9]{4})-?([0-9]{4})-?([0-9]{4})-?([0-9]{3}[0-9X])$")
 
 
 def normalise_doi(value: str | None) -> str | None:

@@ -14,7 +14,8 @@ Matching, in this order:
 A match with nothing different is `skipped`, else `updated`; no match is `created`.
 
 An update writes only what the file gives: a blank cell or a missing BibTeX field keeps the stored
-value (an import never clears a field), and authors are replaced only when the names differ
+value (an import never clears a field), text that differs only in spacing (line breaks, runs of
+spaces, which exports fold) is no change, and authors are replaced only when the names differ
 (in order; linked people and ORCID iDs of unchanged names are kept).
 
 Within one file, rows that are the same publication are all rejected, never half-written: two rows
@@ -48,6 +49,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec
 
 from api.accounts.models import User
 from api.publications import services
+from api.publications.citations import name_as_read_back
 from api.publications.identifiers import normalise_doi
 from api.publications.models import Author, Publication
 
@@ -89,15 +91,26 @@ BIBTEX_PROSE_FIELDS = {
     *BIBTEX_VENUE_FIELDS,
 }  # fmt: skip
 LATEX_ESCAPE = re.compile(r"\\([_&%#$])")
+DOI_BRACE_ESCAPES = re.compile(r"%(5C|7B|7D)", re.IGNORECASE)
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# textcomp symbols pylatexenc does not know (it reads `\textbraceleft{}` as nothing and
+# `\textasciicircum{}` as a modifier letter); Wafer's own export writes them (citations.latex_escape).
+TEXTCOMP = [
+    MacroTextSpec("textbraceleft", "{"),
+    MacroTextSpec("textbraceright", "}"),
+    MacroTextSpec("textasciicircum", "^"),
+]
 
 
 def _latex_decoder() -> LatexNodes2Text:
     """As bibtexparser's LatexDecodingMiddleware (math kept verbatim, \\url{} unwrapped), without its
     log line per entry for the author lists it cannot decode."""
     context = latex2text.get_default_latex_context_db()
-    context.add_context_category("wafer-bibtex", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")])
+    macros = [MacroTextSpec("url", simplify_repl="%s"), *TEXTCOMP]
+    context.add_context_category("wafer-bibtex", prepend=True, macros=macros)
     return LatexNodes2Text(latex_context=context, math_mode="verbatim")
 
 
@@ -202,11 +215,14 @@ def detect_format(name: str | None) -> str | None:
 
 
 def check_encoding(encoding: str) -> str:
-    """The codec's canonical name; ValueError for an unknown one."""
+    """The codec's canonical name; ValueError for an unknown one, or a codec that is no text encoding
+    (rot13, base64, zlib...: bytes.decode refuses them with a LookupError)."""
     try:
-        return codecs.lookup(encoding).name
+        codec = codecs.lookup(encoding)
+        "".encode(codec.name)
     except LookupError as exc:
         raise ValueError(f"Unknown encoding {encoding!r}; try utf-8 or latin-1.") from exc
+    return codec.name
 
 
 def decode(data: bytes, encoding: str = "utf-8") -> tuple[str | None, Problem | None]:
@@ -221,6 +237,9 @@ def decode(data: bytes, encoding: str = "utf-8") -> tuple[str | None, Problem | 
             "Save it as UTF-8, or give its encoding (e.g. latin-1)."
         )
         return None, Problem(line, NON_FIELD, message)
+    except UnicodeError as exc:  # codecs such as idna or punycode name no byte
+        message = f"The file is not valid {encoding} ({exc}). Save it as UTF-8, or give its encoding (e.g. latin-1)."
+        return None, Problem(1, NON_FIELD, message)
     return text.removeprefix("\ufeff"), None
 
 
@@ -332,6 +351,8 @@ def _bibtex_value(key: str, value: str) -> str:
         value = latex_to_text(value)
     else:  # identifiers and codes (doi, year, dates): only escapes and braces, `%` or `~` stay as written
         value = LATEX_ESCAPE.sub(r"\1", value).replace("{", "").replace("}", "")
+    if key == "doi":  # what our export percent-encodes in a DOI (citations._bibtex_doi), read as a resolver would
+        value = DOI_BRACE_ESCAPES.sub(lambda found: bytes.fromhex(found[1]).decode(), value)
     return value.strip() if key == "abstract" else fold(value)
 
 
@@ -375,7 +396,8 @@ def read_bibtex(text: str) -> tuple[list[Row], list[Problem]]:
 def _parse_year(text: str) -> int:
     if not text:
         raise ValidationError("The year is required.")
-    if not text.isdigit() or not YEARS[0] <= int(text) <= YEARS[1]:
+    # ASCII digits only: "²" passes isdigit() yet int() refuses it, and "١٩٩٩" is no way to write a year here.
+    if not (text.isascii() and text.isdigit()) or not YEARS[0] <= int(text) <= YEARS[1]:
         raise ValidationError(f"Enter a year between {YEARS[0]} and {YEARS[1]}.")
     return int(text)
 
@@ -558,6 +580,13 @@ def _stored_author_names(publication_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
+def _same(key: str, stored, given) -> bool:
+    """Text differing only in spacing is the same: exports (ours too) fold line breaks and runs of spaces."""
+    if key in TEXT_FIELDS and isinstance(stored, str) and isinstance(given, str):
+        return fold(stored) == fold(given)
+    return stored == given
+
+
 def plan(rows: list[Row], problems: list[Problem]) -> list[Row]:
     """Decide each row's action (create, update, skip) and, for updates, what changes; the rows still valid."""
     stored = _stored_author_names([row.publication.pk for row in rows if row.publication is not None])
@@ -570,8 +599,12 @@ def plan(rows: list[Row], problems: list[Problem]) -> list[Row]:
                 problems.append(Problem(row.line, "kind", "The kind is required to create a publication."))
                 continue
         else:
-            row.changes = {key: value for key, value in row.fields.items() if getattr(publication, key) != value}
-            row.authors_change = bool(row.authors) and row.authors != stored.get(publication.pk, [])
+            row.changes = {
+                key: value for key, value in row.fields.items() if not _same(key, getattr(publication, key), value)
+            }
+            # "Curie, Marie" stored is "Marie Curie" in a file (ours export it so); row.authors are folded.
+            stored_names = [name_as_read_back(name) for name in stored.get(publication.pk, [])]
+            row.authors_change = bool(row.authors) and row.authors != stored_names
             row.action = "update" if row.changes or row.authors_change else "skip"
         valid.append(row)
     return valid

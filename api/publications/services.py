@@ -19,12 +19,15 @@ MAX_KEYWORDS_LENGTH = 1000
 
 
 def normalise_keywords(keywords) -> str:
-    """Lower case, trimmed, de-duplicated in order, joined by '; ' (compared case-insensitively everywhere)."""
-    if isinstance(keywords, str):
-        keywords = keywords.replace(",", ";").split(";")
+    """Lower case, trimmed, de-duplicated in order, joined by '; ' (compared case-insensitively everywhere).
+
+    ',' and ';' separate keywords also inside a list's items: stored "a; b" reads back as two keywords, so
+    ["a; b"] is those two, and a keyword never holds the separators that an export or import splits on."""
+    if not isinstance(keywords, str):
+        keywords = ";".join(str(word) for word in keywords or [])
     seen = []
-    for word in keywords or []:
-        word = " ".join(str(word).split()).lower()
+    for word in keywords.replace(",", ";").split(";"):
+        word = " ".join(word.split()).lower()
         if word and word not in seen:
             seen.append(word)
     text = "; ".join(seen)

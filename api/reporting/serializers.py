@@ -31,13 +31,26 @@ def _id(help_text: str):
 
 # --- parameters -----------------------------------------------------------------------------------
 
+REPORT_DATES = (datetime.date(1900, 1, 1), datetime.date(2100, 12, 31))
+
+
+class ReportDateField(serializers.DateField):
+    """A day within Wafer's years: the reports add a day or a month to `to` and step back from it month by
+    month, which near year 9999 (or year 1) was an OverflowError, a 500."""
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not REPORT_DATES[0] <= day <= REPORT_DATES[1]:
+            raise serializers.ValidationError(f"Give a date from {REPORT_DATES[0]} to {REPORT_DATES[1]}.")
+        return day
+
 
 class ReportQuery(serializers.Serializer):
     """`from` and `to` (ISO dates, both included) and `limit`; `from` is a Python keyword, so it is
     added in get_fields (which drf-spectacular documents too)."""
 
     from_help = "The first day counted (ISO date, UTC)."
-    to = serializers.DateField(required=False, help_text="The last day counted (ISO date, UTC), included.")
+    to = ReportDateField(required=False, help_text="The last day counted (ISO date, UTC), included.")
     limit = serializers.IntegerField(
         required=False,
         default=DEFAULT_LIMIT,
@@ -48,7 +61,7 @@ class ReportQuery(serializers.Serializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        return {"from": serializers.DateField(required=False, help_text=self.from_help), **fields}
+        return {"from": ReportDateField(required=False, help_text=self.from_help), **fields}
 
     def validate(self, attrs):
         start, end = attrs.get("from"), attrs.get("to")
@@ -90,7 +103,7 @@ class UsageQuery(CompanyQuery):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["to"] = serializers.DateField(
+        fields["to"] = ReportDateField(
             required=False, help_text="To this month (ISO date; counted to the end of its month). Default: today."
         )
         return fields

@@ -92,7 +92,10 @@ def _port(parts) -> int:
 
 def parse(url: str) -> tuple[str, str, int, str]:
     """(scheme, host, port, path) of an acceptable URL, without resolving it."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "Invalid IPv6 URL" (an unclosed `[`): refused like any other bad URL
+        raise UnsafeURL("This is not a URL (check the brackets around an IPv6 address).") from exc
     allowed = ("https", "http") if settings.WEBHOOK_ALLOW_HTTP else ("https",)
     if parts.scheme not in allowed:
         raise UnsafeURL("The URL must start with https://." if len(allowed) == 1 else "Use an http(s) URL.")

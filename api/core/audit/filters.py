@@ -1,7 +1,7 @@
 import django_filters
 
 from api.core.audit.models import AuditEvent
-from api.core.filters import IdFilter, WaferFilterSet
+from api.core.filters import IdFilter, MomentFilter, WaferFilterSet
 
 
 class AuditEventFilter(WaferFilterSet):
@@ -12,8 +12,8 @@ class AuditEventFilter(WaferFilterSet):
     target_id = django_filters.CharFilter(label="The target's id (exact)")
     client_ip = django_filters.CharFilter(label="The client's IP address (exact)")
     request_id = django_filters.CharFilter(label="The X-Request-ID of the request (exact)")
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte", label="At or after (ISO 8601)")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt", label="Before (ISO 8601)")
+    since = MomentFilter(field_name="at", lookup_expr="gte", label="At or after (ISO 8601)")
+    until = MomentFilter(field_name="at", lookup_expr="lt", label="Before (ISO 8601)")
 
     class Meta:
         model = AuditEvent
