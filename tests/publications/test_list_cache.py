@@ -40,6 +40,12 @@ def test_if_none_match_answers_304_without_a_query(api, two, sent, django_assert
     assert (response.status_code, response.content, response["ETag"]) == (304, b"", etag)
 
 
+def test_if_none_match_any_never_hides_an_invalid_query(api, two):
+    # RFC 9110 13.2.1: preconditions are ignored when the answer without them would not be a 2xx.
+    response = api.get(URL, {"year_from": "soon"}, HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 400 and list(response.json()["fields"]) == ["year_from"]
+
+
 def test_a_stale_etag_gets_the_new_answer(api, two):
     etag = api.get(URL)["ETag"]
     services.publication_update(publication=two[0], title="Renamed wafer")

@@ -12,9 +12,13 @@ from api.core.response_cache.keys import answer_key, utc_day
 ANSWER_PREFIX = "answer:"
 
 
-def _etag_matches(request, etag: str) -> bool:
+def _names_etag(request, etag: str) -> bool:
     sent = request.headers.get("If-None-Match", "")
-    return sent.strip() == "*" or etag in [tag.strip().removeprefix("W/") for tag in sent.split(",")]
+    return etag in [tag.strip().removeprefix("W/") for tag in sent.split(",")]
+
+
+def _any_etag(request) -> bool:
+    return request.headers.get("If-None-Match", "").strip() == "*"
 
 
 def _finish(response, etag: str, *, public: bool, outcome: str):
@@ -53,10 +57,12 @@ class CachedListMixin:
         key = answer_key(request, self.cached_resources, self.cache_day)
         etag = f'"{key}"'
         public = not request.user.is_authenticated
-        if _etag_matches(request, etag):
+        if _names_etag(request, etag):  # an ETag is only ever given with a 200, so the request is valid
             return _finish(HttpResponseNotModified(), etag, public=public, outcome="not-modified")
         stored = cache.get(ANSWER_PREFIX + key)
         if stored is not None:
+            if _any_etag(request):  # `*`: only when a 200 is known, never for a request that is a 400
+                return _finish(HttpResponseNotModified(), etag, public=public, outcome="not-modified")
             content_type, body = stored
             return _finish(HttpResponse(body, content_type=content_type), etag, public=public, outcome="hit")
         with primary_reads():  # never cache what a lagging replica says
