@@ -22,10 +22,16 @@ def utc_day():
     return timezone.now().date()
 
 
-def answer_key(request, resources: tuple[str, ...], day=utc_day, *, only=None, kind="answer") -> str:
+def stamp(resources: tuple[str, ...], day=utc_day) -> str:
+    """What every cached thing of a read depends on besides the request: the day (embargoes end and
+    deadlines pass at midnight without any write; `day` says whose midnight) and the resources'
+    generations. Read once per request (one cache round trip) and shared by its keys."""
+    return f"{day().isoformat()}:{generations.current(resources)}"
+
+
+def answer_key(request, stamp: str, *, only=None, kind="answer") -> str:
     """A digest of everything the answer depends on: path, query (order-insensitive; `only` these
-    parameters when given), format, caller, day (embargoes end at midnight without any write; `day`
-    says whose midnight) and the resources' generations. `kind` keeps different things apart."""
+    parameters when given), format, caller and the `stamp`. `kind` keeps different things apart."""
     params = request.query_params
     query = sorted((key, value) for key in params if only is None or key in only for value in params.getlist(key))
     parts = [
@@ -34,7 +40,6 @@ def answer_key(request, resources: tuple[str, ...], day=utc_day, *, only=None, k
         repr(query),
         request.accepted_renderer.format,
         audience(request.user),
-        day().isoformat(),
-        generations.current(resources),
+        stamp,
     ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()

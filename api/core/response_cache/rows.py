@@ -10,18 +10,16 @@ still decided by the page's query)."""
 from django.conf import settings
 from django.core.cache import cache
 
-from api.core.response_cache import generations
-
 ROW_PREFIX = "row:"
 
 
-def page_rows(page: list[tuple], *, name: str, resources: tuple[str, ...], day, build) -> list[dict]:
+def page_rows(page: list[tuple], *, name: str, stamp: str, build) -> list[dict]:
     """The rows of `page`, a list of (primary key, variant), in that order. The variant is what the
     caller's representation of a row depends on (e.g. their access to it: full or summary), the same
-    for every caller with that variant. `build(missing_pks)` returns the caller's representations,
-    each with its "id"."""
-    stamp = f"{ROW_PREFIX}{name}:{generations.current(resources)}:{day().isoformat()}:"
-    keys = {pk: f"{stamp}{pk}:{variant}" for pk, variant in page}
+    for every caller with that variant. `stamp` is the request's (keys.stamp: day and generations).
+    `build(missing_pks)` returns the caller's representations, each with its "id"."""
+    prefix = f"{ROW_PREFIX}{name}:{stamp}:"
+    keys = {pk: f"{prefix}{pk}:{variant}" for pk, variant in page}
     found = cache.get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:

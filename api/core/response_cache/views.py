@@ -7,7 +7,7 @@ from django.utils.cache import patch_vary_headers
 
 from api.core.replica import primary_reads
 from api.core.response_cache import rows
-from api.core.response_cache.keys import answer_key, utc_day
+from api.core.response_cache.keys import answer_key, stamp, utc_day
 
 ANSWER_PREFIX = "answer:"
 
@@ -43,18 +43,24 @@ class CachedListMixin:
     rows_cached = False
     row_variant: str | None = None
 
+    def _stamp(self) -> str:
+        """The request's day and generations, read once (a view instance serves one request)."""
+        if not hasattr(self, "_response_cache_stamp"):
+            self._response_cache_stamp = stamp(self.cached_resources, self.cache_day)
+        return self._response_cache_stamp
+
     def count_key(self, request) -> str | None:
         """The key of the list's total (api.core.response_cache.counts): of the filters only, so
         pages, page sizes, orderings and unknown parameters share it."""
         if not settings.RESPONSE_CACHE_SECONDS:
             return None
         filters = set(self.filterset_class.base_filters) if getattr(self, "filterset_class", None) else set()
-        return answer_key(request, self.cached_resources, self.cache_day, only=filters, kind="count")
+        return answer_key(request, self._stamp(), only=filters, kind="count")
 
     def list(self, request, *args, **kwargs):
         if not settings.RESPONSE_CACHE_SECONDS:
             return super().list(request, *args, **kwargs)
-        key = answer_key(request, self.cached_resources, self.cache_day)
+        key = answer_key(request, self._stamp())
         etag = f'"{key}"'
         public = not request.user.is_authenticated
         if _names_etag(request, etag):  # an ETag is only ever given with a 200, so the request is valid
@@ -86,9 +92,7 @@ class CachedListMixin:
         def build(missing):
             return self.get_serializer(self.get_queryset().filter(pk__in=missing), many=True).data
 
-        found = rows.page_rows(
-            page, name=self.basename, resources=self.cached_resources, day=self.cache_day, build=build
-        )
+        found = rows.page_rows(page, name=self.basename, stamp=self._stamp(), build=build)
         return self.get_paginated_response(found)
 
 
