@@ -1,23 +1,10 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from api.core.filters import IdFilter, StrictBooleanFilter, UpdatedSinceFilter, WaferFilterSet
+from api.publications import search
 from api.publications.models import Author, Publication, PublicationFile
 from api.research.models import ResearchTask
-
-
-def search(queryset, words: str):
-    """`q`: every word must appear in the title, abstract, keywords or an author's name.
-
-    One search function, so a SQL Server deployment can swap it for CONTAINS/FREETEXT.
-    """
-    for word in words.split()[:8]:
-        by_author = Author.objects.filter(name__icontains=word).values("publication_id")
-        queryset = queryset.filter(
-            Q(title__icontains=word) | Q(abstract__icontains=word) | Q(keywords__icontains=word) | Q(pk__in=by_author)
-        )
-    return queryset
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -35,7 +22,11 @@ class PublicationFilter(WaferFilterSet):
     author = IdFilter(method="filter_author", label="A person of Wafer among the authors (id)")
     author_name = django_filters.CharFilter(method="filter_author_name", label="An author's name contains")
     has_file = StrictBooleanFilter(method="filter_has_file", label="Has at least one file")
-    q = django_filters.CharFilter(method="filter_q", label="Words in title, abstract, keywords or authors")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        label="Words, each the start of a word in the title, abstract, keywords or an author's name "
+        "(case and accents ignored)",
+    )
 
     class Meta:
         model = Publication
@@ -63,4 +54,4 @@ class PublicationFilter(WaferFilterSet):
         return queryset.filter(pk__in=with_files) if value else queryset.exclude(pk__in=with_files)
 
     def filter_q(self, queryset, name, value):
-        return search(queryset, value)
+        return search.matching(queryset, value)

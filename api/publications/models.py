@@ -87,6 +87,29 @@ class Author(models.Model):
         return self.name
 
 
+class SearchWord(models.Model):
+    """A word of a publication's title, abstract, keywords or authors' names, folded to lower case
+    without accents (api.publications.search): `q` finds publications through this table's index by
+    word prefix, instead of scanning every abstract with LIKE '%word%'. Written only by that module."""
+
+    # No index of its own: the unique constraint's (publication, word) serves lookups by publication.
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+", db_index=False)
+    word = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["publication", "word"], name="searchword_unique")]
+        indexes = [
+            # `word LIKE 'pre%'` seeks this index and reads the publications off it (on PostgreSQL only a
+            # pattern operator class serves LIKE under a non-C collation; other databases ignore opclasses).
+            models.Index(
+                fields=["word", "publication"], name="searchword_prefix", opclasses=["varchar_pattern_ops", "int8_ops"]
+            ),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
 class PublicationFile(StoredFile):
     """A document of a publication; its access is the publication's."""
 

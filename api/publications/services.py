@@ -8,6 +8,7 @@ from api.accounts.models import User
 from api.core.audit.services import audit_record, diff, snapshot
 from api.core.files import uncommitted
 from api.core.files.uploads import CheckedUpload
+from api.publications import search
 from api.publications.identifiers import normalise_doi, normalise_orcid
 from api.publications.models import Author, Publication, PublicationFile, PublicationView
 
@@ -124,6 +125,7 @@ def _set_relations(publication: Publication, rows: list[Author] | None, tasks) -
         Author.objects.bulk_create(rows, batch_size=500)
     if tasks is not None:
         publication.tasks.set(tasks)
+    search.index(publication)
 
 
 @transaction.atomic

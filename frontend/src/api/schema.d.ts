@@ -12399,7 +12399,7 @@ export interface operations {
                 page_size?: number;
                 /** @description Linked to a task of this program (id) */
                 program?: number;
-                /** @description Words in title, abstract, keywords or authors */
+                /** @description Words, each the start of a word in the title, abstract, keywords or an author's name (case and accents ignored) */
                 q?: string;
                 /** @description Linked to this research task (id) */
                 task?: number;
@@ -13343,7 +13343,7 @@ export interface operations {
                 page_size?: number;
                 /** @description Linked to a task of this program (id) */
                 program?: number;
-                /** @description Words in title, abstract, keywords or authors */
+                /** @description Words, each the start of a word in the title, abstract, keywords or an author's name (case and accents ignored) */
                 q?: string;
                 /** @description Linked to this research task (id) */
                 task?: number;
@@ -13458,7 +13458,7 @@ export interface operations {
                 ordering?: string;
                 /** @description Linked to a task of this program (id) */
                 program?: number;
-                /** @description Words in title, abstract, keywords or authors */
+                /** @description Words, each the start of a word in the title, abstract, keywords or an author's name (case and accents ignored) */
                 q?: string;
                 /** @description Linked to this research task (id) */
                 task?: number;

@@ -1,0 +1,165 @@
+"""`q` on publications: word prefixes through the SearchWord index (api.publications.search), kept
+up to date by the services in the write's transaction."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from api.publications import search, services
+from api.publications.models import SearchWord
+
+URL = "/api/v1/publications/"
+
+
+def found(api, q, **params) -> list[str]:
+    response = api.get(URL, {"q": q, **params})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["count"] == len(body["results"]) or body["next"]
+    return sorted(row["title"] for row in body["results"])
+
+
+def stored_words() -> set[tuple[int, str]]:
+    return set(SearchWord.objects.values_list("publication_id", "word"))
+
+
+# --- Words ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("EUV Resist outgassing", {"euv", "resist", "outgassing"}),
+        ("José MÜLLER-Łukasz", {"jose", "muller", "łukasz"}),  # accents go; Ł is a letter of its own
+        ("Straße ﬁnfet", {"strasse", "finfet"}),  # casefold and compatibility forms
+        ("3160.001 snake_case (n=42)", {"3160", "001", "snake", "case", "n", "42"}),
+        ("— ... ;", set()),
+        ("x" * 55, {"x" * 40}),
+    ],
+)
+def test_words_of_fold_and_split(text, words):
+    assert search.words_of(text) == words
+
+
+def test_query_words_are_folded_unique_in_order_and_at_most_eight():
+    assert search.query_words("Résist EUV resist") == ["resist", "euv"]
+    assert search.query_words("a b c d e f g h i j") == list("abcdefgh")
+    assert search.query_words(" -- ") == []
+
+
+# --- Matching through the API ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def papers(pub_make):
+    return {
+        "photo": pub_make(title="Photolithography of EUV masks", abstract="Stochastic defects."),
+        "litho": pub_make(
+            title="Lithography basics", keywords=["patterning"], authors=[{"name": "José Müller"}, {"name": "Ada Li"}]
+        ),
+        "other": pub_make(title="Wafer bonding", abstract="Hybrid bonding at 200 °C; résistance measured."),
+    }
+
+
+@pytest.mark.parametrize(
+    ("q", "titles"),
+    [
+        ("lith", ["Lithography basics"]),  # the start of a word, not any part of one
+        ("photolith", ["Photolithography of EUV masks"]),
+        ("LITHOGRAPHY", ["Lithography basics"]),
+        ("muller", ["Lithography basics"]),  # an author's name, accents ignored
+        ("MÜLLER", ["Lithography basics"]),
+        ("pattern", ["Lithography basics"]),  # a keyword
+        ("stochastic euv", ["Photolithography of EUV masks"]),  # every word, in any field
+        ("stochastic bonding", []),
+        ("resistance", ["Wafer bonding"]),  # "résistance" in the abstract
+        ("200", ["Wafer bonding"]),
+        ("lith, basics!", ["Lithography basics"]),  # punctuation separates words
+        ("—", []),  # no letter or digit: nothing matches
+    ],
+)
+def test_every_word_of_q_starts_a_word_of_the_publication(api, papers, q, titles):
+    assert found(api, q) == titles
+
+
+def test_search_keeps_the_list_order_and_pages(api, pub_make):
+    for year, title in [(2021, "Bonding A"), (2024, "Bonding C"), (2024, "Bonding B"), (2023, "Etching")]:
+        pub_make(title=title, year=year)
+    first = api.get(URL, {"q": "bond", "page_size": 2}).json()
+    second = api.get(URL, {"q": "bond", "page_size": 2, "page": 2}).json()
+    assert first["count"] == 3
+    assert [r["title"] for r in first["results"] + second["results"]] == ["Bonding B", "Bonding C", "Bonding A"]
+
+
+def test_search_never_reveals_what_the_caller_may_not_see(api, member_api, pub_make):
+    pub_make(title="Members-only bonding", access="members")
+    pub_make(title="Public bonding")
+    assert found(api, "bonding") == ["Public bonding"]
+    assert found(member_api, "bonding") == ["Members-only bonding", "Public bonding"]
+
+
+def test_search_costs_the_same_queries_for_any_page_size(api, pub_make, django_assert_max_num_queries):
+    for n in range(30):
+        pub_make(title=f"Bonding study {n}", authors=[{"name": f"Author {n}"}, {"name": "Kim Lee"}])
+    with CaptureQueriesContext(connection) as one:
+        assert api.get(URL, {"q": "bonding kim", "page_size": 1, "nocache": "a"}).json()["count"] == 30
+    with django_assert_max_num_queries(len(one)):
+        assert len(api.get(URL, {"q": "bonding kim", "page_size": 30, "nocache": "b"}).json()["results"]) == 30
+
+
+# --- The index follows every write ---------------------------------------------------------------------
+
+
+def test_an_update_replaces_the_old_words(api, pub_make):
+    publication = pub_make(title="Plasma etching", authors=[{"name": "Ngozi Eze"}])
+    services.publication_update(publication=publication, title="Wet cleaning")
+    assert found(api, "plasma") == []
+    assert found(api, "cleaning") == ["Wet cleaning"]
+    assert found(api, "ngozi") == ["Wet cleaning"]  # authors not given: kept, and still found
+    services.publication_update(publication=publication, authors=[{"name": "Ravi Menon"}])
+    assert found(api, "ngozi") == []
+    assert found(api, "ravi") == ["Wet cleaning"]
+
+
+def test_a_delete_takes_the_words_along(pub_make):
+    publication = pub_make(title="Plasma etching")
+    assert SearchWord.objects.filter(publication=publication).exists()
+    services.publication_delete(publication=publication)
+    assert not SearchWord.objects.exists()
+
+
+def test_a_rolled_back_write_leaves_the_words_as_they_were(pub_make, monkeypatch):
+    publication = pub_make(title="Plasma etching")
+    before = stored_words()
+
+    def fail(**kwargs):  # the audit record is written after the words
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(services, "audit_record", fail)
+    with pytest.raises(RuntimeError):
+        services.publication_update(publication=publication, title="Wet cleaning", authors=[{"name": "Ada Li"}])
+    assert stored_words() == before
+
+
+def test_rebuild_and_the_command_write_what_the_services_wrote(pub_make):
+    pub_make(title="Plasma etching", abstract="Ions, radicals; ions again.", authors=[{"name": "Ada Li"}])
+    pub_make(title="Wafer bonding", keywords=["hybrid", "bonding"])
+    written_by_services = stored_words()
+    SearchWord.objects.all().delete()
+    assert search.rebuild() == len(written_by_services)
+    assert stored_words() == written_by_services
+    SearchWord.objects.all().delete()
+    call_command("publications_reindex", stdout=io.StringIO())
+    assert stored_words() == written_by_services
+
+
+def test_imported_publications_are_found(staff_api, pub_clock):
+    bibtex = b"@article{k1, title={Hybrid bonding yield}, author={Eze, Ngozi}, year={2024}, journal={J}}"
+    upload = SimpleUploadedFile("refs.bib", bibtex, content_type="application/x-bibtex")
+    response = staff_api.post("/api/v1/publications/import/", {"file": upload}, format="multipart")
+    assert response.status_code in (200, 201), response.json()
+    assert found(staff_api, "hybrid ngozi") == ["Hybrid bonding yield"]
