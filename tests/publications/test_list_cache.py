@@ -134,17 +134,39 @@ def test_another_page_or_order_of_the_same_list_costs_one_query(api, many, djang
 
 
 def test_cached_rows_read_exactly_as_freshly_built_ones_for_every_caller(
-    settings, api, member_api, staff_api, pub_matrix, many
+    settings, api, member_api, staff_api, pub_matrix, many, pub_make
 ):
+    # Rows are kept as JSON and joined into the page (fragments.py): the same bytes, not just the same data.
+    pub_make(title='Wafer \u2028 line, «quoted» "title" ✓', abstract="Tab\tand \u2029 and é", keywords=["ü"])
     callers = (api, member_api, staff_api)
-    queries = [{"page_size": 7}, {"page_size": 7, "page": 2}, {"ordering": "title"}, {"q": "wafer"}]
+    queries = [
+        {"page_size": 7},
+        {"page_size": 7, "page": 2},
+        {"page_size": 1, "page": "last"},
+        {"ordering": "title"},
+        {"ordering": "-published_on,title", "page_size": 3, "page": 3},
+        {"q": "wafer"},
+        {"q": "nothing-matches"},
+    ]
     for client in callers:
         for query in queries:
             client.get(URL, query)  # fill the answer, count and row caches, each caller's own way
-    cached = [[client.get(URL, {**query, "n": "x"}).json() for query in queries] for client in callers]
+    cached = [[client.get(URL, {**query, "n": "x"}) for query in queries] for client in callers]
+    assert {response["X-Cache"] for row in cached for response in row} == {"miss"}
     settings.RESPONSE_CACHE_SECONDS = 0
-    fresh = [[client.get(URL, {**query, "n": "x"}).json() for query in queries] for client in callers]
-    assert cached == fresh
+    fresh = [[client.get(URL, {**query, "n": "x"}) for query in queries] for client in callers]
+    assert [[r.content for r in row] for row in cached] == [[r.content for r in row] for row in fresh]
+    assert [[r["Content-Type"] for r in row] for row in cached] == [[r["Content-Type"] for r in row] for row in fresh]
+
+
+def test_a_page_of_cached_rows_is_rendered_as_asked(settings, api, many, pub_make):
+    pub_make(title="Wafer \u2028 é")
+    indented = {"HTTP_ACCEPT": "application/json; indent=2"}
+    api.get(URL)  # the rows are cached
+    cached = api.get(URL, {"n": "x"}, **indented)
+    settings.RESPONSE_CACHE_SECONDS = 0
+    fresh = api.get(URL, {"n": "x"}, **indented)
+    assert cached.content == fresh.content and b'\n  "count": 13,' in cached.content
 
 
 def test_a_write_retires_the_total_and_the_rows(api, many):

@@ -7,6 +7,7 @@ from django.utils.cache import patch_vary_headers
 
 from api.core.replica import primary_reads
 from api.core.response_cache import rows
+from api.core.response_cache.fragments import ROWS_MARKER, PageOfRenderedRows
 from api.core.response_cache.keys import answer_key, stamp, utc_day
 
 ANSWER_PREFIX = "answer:"
@@ -93,7 +94,7 @@ class CachedListMixin:
             return self.get_serializer(self.get_queryset().filter(pk__in=missing), many=True).data
 
         found = rows.page_rows(page, name=self.basename, stamp=self._stamp(), build=build)
-        return self.get_paginated_response(found)
+        return PageOfRenderedRows(self.get_paginated_response(ROWS_MARKER), found)
 
 
 def cached_list_schema(serializer):
