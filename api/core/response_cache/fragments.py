@@ -26,7 +26,8 @@ def render_row(row: dict) -> bytes:
 
 def join(envelope: bytes, rows: list[bytes]) -> bytes:
     head, marker, tail = envelope.partition(_ENCODED_MARKER)
-    assert marker and _ENCODED_MARKER not in tail, "the envelope holds the rows' marker once"
+    if not marker or _ENCODED_MARKER in tail:
+        raise ValueError("The envelope must hold the rows' marker once.")
     return b"".join((head, b"[", _SEPARATOR.join(rows), b"]", tail))
 
 
