@@ -99,8 +99,24 @@ def _widgets_if_absent_means_unfiltered(filterset_class) -> list | None:
         if own_filter or filter_.extra.get("required"):
             return None
         widget = filter_.extra.get("widget") or filter_.field_class.widget
-        widgets.append((name, widget() if isinstance(widget, type) else widget))
+        widget = widget() if isinstance(widget, type) else widget
+        if not _tells_absence(widget):
+            return None
+        widgets.append((name, widget))
     return widgets
+
+
+def _tells_absence(widget) -> bool:
+    """Whether the widget's value_omitted_from_data answers for what its value_from_datadict reads:
+    Django's own widgets, and any that overrides the first wherever it overrides the second
+    (django-filter's QueryArrayWidget also reads `name[]`, and does not)."""
+    reads = _defined_in(type(widget), "value_from_datadict")
+    tells = _defined_in(type(widget), "value_omitted_from_data")
+    return reads.__module__ == "django.forms.widgets" or issubclass(tells, reads)
+
+
+def _defined_in(cls: type, method: str) -> type:
+    return next(klass for klass in cls.__mro__ if method in vars(klass))
 
 
 class WaferFilterBackend(DjangoFilterBackend):

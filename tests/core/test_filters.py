@@ -4,6 +4,7 @@ that names no filter answered without building the filterset."""
 import django_filters
 import pytest
 from django.http import QueryDict
+from django_filters.widgets import QueryArrayWidget
 
 from api.core.filters import WaferFilterSet
 from api.publications.models import Publication
@@ -95,7 +96,11 @@ class _OwnQueryset(WaferFilterSet):
         return super().filter_queryset(queryset).filter(year__gte=2000)
 
 
-@pytest.mark.parametrize("filterset", [_ActsOnAbsence, _Required, _OwnQueryset])
+class _ReadsOtherKeys(WaferFilterSet):
+    title = django_filters.CharFilter(widget=QueryArrayWidget)  # `title[]=` is a value too
+
+
+@pytest.mark.parametrize("filterset", [_ActsOnAbsence, _Required, _OwnQueryset, _ReadsOtherKeys])
 def test_a_filterset_that_may_act_on_absent_parameters_is_never_skipped(filterset):
     assert filterset.filters_nothing(QueryDict("")) is False
 
