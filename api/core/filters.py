@@ -120,8 +120,8 @@ def _defined_in(cls: type, method: str) -> type:
 
 
 class WaferFilterBackend(DjangoFilterBackend):
-    """django-filter's backend, which skips its filterset when no parameter is for it (the list's plain
-    pages: most reads, and every page the benchmark's cold scenarios ask for)."""
+    """django-filter's backend, which skips its filterset when no parameter is for it (a list's plain
+    pages, such as every page the benchmark's cold scenarios ask for)."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
