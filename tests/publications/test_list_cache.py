@@ -32,6 +32,48 @@ def test_a_repeated_read_is_a_hit_without_a_query(api, two, django_assert_num_qu
     assert "public" in second["Cache-Control"] and "no-cache" in second["Cache-Control"]
 
 
+def test_a_hit_reads_the_generations_and_the_answer_in_one_round_trip(api, two, monkeypatch):
+    from django.core.cache import cache
+
+    api.get(URL)
+    calls, depth = [], []
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            if not depth:  # the tests' local-memory cache reads a get_many's keys one get at a time
+                calls.append(name)
+            depth.append(name)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for name in ("get", "get_many", "add"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    assert api.get(URL)["X-Cache"] == "hit"
+    assert calls == ["get_many"]
+
+
+@pytest.mark.parametrize("guess", ["the last read", "another worker's older read", "none yet"])
+def test_an_answer_under_an_outdated_guess_is_never_served(api, two, guess):
+    from api.core.response_cache import views
+
+    first = api.get(URL)
+    before = dict(views._last_read)
+    services.publication_update(publication=two[0], title="Renamed wafer")
+    if guess == "another worker's older read":
+        views._last_read.update(before)
+    elif guess == "none yet":
+        views._last_read.clear()
+    # The answer from before the write is still cached under the key of the generations guessed.
+    response = api.get(URL)
+    assert (response["X-Cache"], titles(response)) == ("miss", ["Renamed wafer"])
+    assert response["ETag"] != first["ETag"]
+    assert api.get(URL)["X-Cache"] == "hit"
+
+
 @pytest.mark.parametrize("sent", ["{etag}", "W/{etag}", '"other", {etag}', "*"])
 def test_if_none_match_answers_304_without_a_query(api, two, sent, django_assert_num_queries):
     etag = api.get(URL)["ETag"]
