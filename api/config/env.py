@@ -9,6 +9,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
+from api.core.memcached_hashing import RendezvousHashSkippedForOneServer
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -148,5 +150,6 @@ def memcached_cache(servers: list[str]) -> dict:
             "no_delay": True,
             "use_pooling": True,
             "max_pool_size": 8,
+            "hasher": RendezvousHashSkippedForOneServer,
         },
     }

@@ -61,3 +61,17 @@ def test_an_unreachable_memcached_slows_nothing_down_and_raises_nothing(settings
 def test_the_api_still_answers_when_memcached_is_down(settings, api, db):
     settings.CACHES = {"default": memcached_cache(["127.0.0.1:9"])}
     assert api.get("/api/v1/organisations/").status_code == 200
+
+
+def test_replies_are_read_in_large_chunks_and_arrive_whole(memcached):
+    import pymemcache.client.base
+
+    from api.core.cache import READ_CHUNK
+
+    assert pymemcache.client.base.RECV_SIZE == READ_CHUNK  # set at start-up (api.core.apps)
+    big = bytes(range(256)) * 1200  # ~300 KB: several chunks
+    rows = {f"wafer:row:{i}": bytes([i]) * (1700 + i) for i in range(60)}
+    memcached.set("wafer:big", big, timeout=30)
+    memcached.set_many(rows, timeout=30)
+    assert memcached.get("wafer:big") == big
+    assert memcached.get_many(list(rows)) == rows

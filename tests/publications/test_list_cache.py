@@ -32,6 +32,48 @@ def test_a_repeated_read_is_a_hit_without_a_query(api, two, django_assert_num_qu
     assert "public" in second["Cache-Control"] and "no-cache" in second["Cache-Control"]
 
 
+def test_a_hit_reads_the_generations_and_the_answer_in_one_round_trip(api, two, monkeypatch):
+    from django.core.cache import cache
+
+    api.get(URL)
+    calls, depth = [], []
+
+    def counted(name, real):
+        def call(*args, **kwargs):
+            if not depth:  # the tests' local-memory cache reads a get_many's keys one get at a time
+                calls.append(name)
+            depth.append(name)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for name in ("get", "get_many", "add"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    assert api.get(URL)["X-Cache"] == "hit"
+    assert calls == ["get_many"]
+
+
+@pytest.mark.parametrize("guess", ["the last read", "another worker's older read", "none yet"])
+def test_an_answer_under_an_outdated_guess_is_never_served(api, two, guess):
+    from api.core.response_cache import views
+
+    first = api.get(URL)
+    before = dict(views._last_read)
+    services.publication_update(publication=two[0], title="Renamed wafer")
+    if guess == "another worker's older read":
+        views._last_read.update(before)
+    elif guess == "none yet":
+        views._last_read.clear()
+    # The answer from before the write is still cached under the key of the generations guessed.
+    response = api.get(URL)
+    assert (response["X-Cache"], titles(response)) == ("miss", ["Renamed wafer"])
+    assert response["ETag"] != first["ETag"]
+    assert api.get(URL)["X-Cache"] == "hit"
+
+
 @pytest.mark.parametrize("sent", ["{etag}", "W/{etag}", '"other", {etag}', "*"])
 def test_if_none_match_answers_304_without_a_query(api, two, sent, django_assert_num_queries):
     etag = api.get(URL)["ETag"]
@@ -134,17 +176,39 @@ def test_another_page_or_order_of_the_same_list_costs_one_query(api, many, djang
 
 
 def test_cached_rows_read_exactly_as_freshly_built_ones_for_every_caller(
-    settings, api, member_api, staff_api, pub_matrix, many
+    settings, api, member_api, staff_api, pub_matrix, many, pub_make
 ):
+    # Rows are kept as JSON and joined into the page (fragments.py): the same bytes, not just the same data.
+    pub_make(title='Wafer \u2028 line, «quoted» "title" ✓', abstract="Tab\tand \u2029 and é", keywords=["ü"])
     callers = (api, member_api, staff_api)
-    queries = [{"page_size": 7}, {"page_size": 7, "page": 2}, {"ordering": "title"}, {"q": "wafer"}]
+    queries = [
+        {"page_size": 7},
+        {"page_size": 7, "page": 2},
+        {"page_size": 1, "page": "last"},
+        {"ordering": "title"},
+        {"ordering": "-published_on,title", "page_size": 3, "page": 3},
+        {"q": "wafer"},
+        {"q": "nothing-matches"},
+    ]
     for client in callers:
         for query in queries:
             client.get(URL, query)  # fill the answer, count and row caches, each caller's own way
-    cached = [[client.get(URL, {**query, "n": "x"}).json() for query in queries] for client in callers]
+    cached = [[client.get(URL, {**query, "n": "x"}) for query in queries] for client in callers]
+    assert {response["X-Cache"] for row in cached for response in row} == {"miss"}
     settings.RESPONSE_CACHE_SECONDS = 0
-    fresh = [[client.get(URL, {**query, "n": "x"}).json() for query in queries] for client in callers]
-    assert cached == fresh
+    fresh = [[client.get(URL, {**query, "n": "x"}) for query in queries] for client in callers]
+    assert [[r.content for r in row] for row in cached] == [[r.content for r in row] for row in fresh]
+    assert [[r["Content-Type"] for r in row] for row in cached] == [[r["Content-Type"] for r in row] for row in fresh]
+
+
+def test_a_page_of_cached_rows_is_rendered_as_asked(settings, api, many, pub_make):
+    pub_make(title="Wafer \u2028 é")
+    indented = {"HTTP_ACCEPT": "application/json; indent=2"}
+    api.get(URL)  # the rows are cached
+    cached = api.get(URL, {"n": "x"}, **indented)
+    settings.RESPONSE_CACHE_SECONDS = 0
+    fresh = api.get(URL, {"n": "x"}, **indented)
+    assert cached.content == fresh.content and b'\n  "count": 13,' in cached.content
 
 
 def test_a_write_retires_the_total_and_the_rows(api, many):

@@ -18,6 +18,12 @@ _watched: dict[type, set[str]] = {}
 def current(resources: tuple[str, ...]) -> str:
     """The resources' generations as one string, for a cache key. A missing number (a new or
     restarted cache) starts from the clock, never from a number an older answer was built with."""
+    return current_and(resources, [])[0]
+
+
+def current_and(resources: tuple[str, ...], also: list[str]) -> tuple[str, dict]:
+    """`current(resources)`, and whichever of the cache keys `also` are cached, read in the same round
+    trip (api.core.response_cache.views reads an answer so, under the generations it expects)."""
     flush = _registered_flush()
     if flush is not None:
         # This transaction wrote to them and now reads them: its answer must not be the one from
@@ -26,12 +32,12 @@ def current(resources: tuple[str, ...]) -> str:
             _increment(name)
             flush.dirty.discard(name)
     keys = [PREFIX + name for name in resources]
-    found = cache.get_many(keys)
+    found = cache.get_many(keys + also)
     for key in keys:
         if key not in found:
             cache.add(key, time.time_ns(), timeout=TIMEOUT)
             found[key] = cache.get(key, time.time_ns())
-    return ".".join(str(found[key]) for key in keys)
+    return ".".join(str(found[key]) for key in keys), {key: found[key] for key in also if key in found}
 
 
 class _Flush:

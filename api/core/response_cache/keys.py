@@ -26,7 +26,11 @@ def stamp(resources: tuple[str, ...], day=utc_day) -> str:
     """What every cached thing of a read depends on besides the request: the day (embargoes end and
     deadlines pass at midnight without any write; `day` says whose midnight) and the resources'
     generations. Read once per request (one cache round trip) and shared by its keys."""
-    return f"{day().isoformat()}:{generations.current(resources)}"
+    return stamp_of(day().isoformat(), generations.current(resources))
+
+
+def stamp_of(day: str, generations: str) -> str:
+    return f"{day}:{generations}"
 
 
 def answer_key(request, stamp: str, *, only=None, kind="answer") -> str:

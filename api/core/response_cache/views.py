@@ -6,10 +6,15 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
 from api.core.replica import primary_reads
-from api.core.response_cache import rows
-from api.core.response_cache.keys import answer_key, stamp, utc_day
+from api.core.response_cache import generations, rows
+from api.core.response_cache.fragments import ROWS_MARKER, PageOfRenderedRows
+from api.core.response_cache.keys import answer_key, stamp, stamp_of, utc_day
 
 ANSWER_PREFIX = "answer:"
+# The generations each list read last in this process, by its resources: the guess that lets a hit
+# read them and its answer in one round trip (CachedListMixin._key_and_answer). Only ever a guess,
+# checked against the generations read with the answer; races between threads only cost a guess.
+_last_read: dict[tuple[str, ...], str] = {}
 
 
 def _names_etag(request, etag: str) -> bool:
@@ -60,12 +65,16 @@ class CachedListMixin:
     def list(self, request, *args, **kwargs):
         if not settings.RESPONSE_CACHE_SECONDS:
             return super().list(request, *args, **kwargs)
-        key = answer_key(request, self._stamp())
-        etag = f'"{key}"'
         public = not request.user.is_authenticated
-        if _names_etag(request, etag):  # an ETag is only ever given with a 200, so the request is valid
-            return _finish(HttpResponseNotModified(), etag, public=public, outcome="not-modified")
-        stored = cache.get(ANSWER_PREFIX + key)
+        if "If-None-Match" in request.headers:  # a 304 needs only the key: no answer is read for it
+            key = answer_key(request, self._stamp())
+            etag = f'"{key}"'
+            if _names_etag(request, etag):  # an ETag is only ever given with a 200, so the request is valid
+                return _finish(HttpResponseNotModified(), etag, public=public, outcome="not-modified")
+            stored = cache.get(ANSWER_PREFIX + key)
+        else:
+            key, stored = self._key_and_answer(request)
+            etag = f'"{key}"'
         if stored is not None:
             if _any_etag(request):  # `*`: only when a 200 is known, never for a request that is a 400
                 return _finish(HttpResponseNotModified(), etag, public=public, outcome="not-modified")
@@ -82,6 +91,25 @@ class CachedListMixin:
         response.add_post_render_callback(store)
         return _finish(response, etag, public=public, outcome="miss")
 
+    def _key_and_answer(self, request) -> tuple[str, tuple | None]:
+        """The answer's key, and the answer when cached, in one cache round trip when it can be.
+
+        The generations and the answer are read together, the answer under the key of the generations
+        this process read last (they change only with writes). It is the answer only when the
+        generations read with it are those: the same check as reading them first, one round trip
+        sooner. When they changed, the answer is read again under the key of the ones just read."""
+        resources = self.cached_resources
+        day = self.cache_day().isoformat()
+        expected = _last_read.get(resources)
+        guessed_key = answer_key(request, stamp_of(day, expected)) if expected is not None else None
+        read, found = generations.current_and(resources, [ANSWER_PREFIX + guessed_key] if guessed_key else [])
+        _last_read[resources] = read
+        self._response_cache_stamp = stamp_of(day, read)
+        if read == expected:
+            return guessed_key, found.get(ANSWER_PREFIX + guessed_key)
+        key = answer_key(request, self._response_cache_stamp)
+        return key, cache.get(ANSWER_PREFIX + key)
+
     def _list_by_rows(self, request):
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         if self.row_variant is None:
@@ -93,7 +121,7 @@ class CachedListMixin:
             return self.get_serializer(self.get_queryset().filter(pk__in=missing), many=True).data
 
         found = rows.page_rows(page, name=self.basename, stamp=self._stamp(), build=build)
-        return self.get_paginated_response(found)
+        return PageOfRenderedRows(self.get_paginated_response(ROWS_MARKER), found)
 
 
 def cached_list_schema(serializer):
