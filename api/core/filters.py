@@ -81,8 +81,9 @@ class WaferFilterSet(django_filters.FilterSet):
         return widgets is not None and all(widget.value_omitted_from_data(params, {}, name) for name, widget in widgets)
 
 
-# What a filterset may override that would make an absent parameter mean something.
-_FILTERING = ("get_form_class", "form", "is_valid", "errors", "filter_queryset", "qs")
+# What a filterset may override that would make an absent parameter mean something (an __init__ may
+# give the data defaults).
+_FILTERING = ("__init__", "get_form_class", "form", "is_valid", "errors", "filter_queryset", "qs")
 
 
 @cache

@@ -100,7 +100,16 @@ class _ReadsOtherKeys(WaferFilterSet):
     title = django_filters.CharFilter(widget=QueryArrayWidget)  # `title[]=` is a value too
 
 
-@pytest.mark.parametrize("filterset", [_ActsOnAbsence, _Required, _OwnQueryset, _ReadsOtherKeys])
+class _DefaultsTheData(WaferFilterSet):
+    title = django_filters.CharFilter()
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("title", "Open")
+        super().__init__(data, *args, **kwargs)
+
+
+@pytest.mark.parametrize("filterset", [_ActsOnAbsence, _Required, _OwnQueryset, _ReadsOtherKeys, _DefaultsTheData])
 def test_a_filterset_that_may_act_on_absent_parameters_is_never_skipped(filterset):
     assert filterset.filters_nothing(QueryDict("")) is False
 
