@@ -16,6 +16,8 @@ from collections import defaultdict
 from django.apps import apps as installed_apps
 from django.db import transaction
 
+from api.publications.models import Author, SearchWord
+
 MAX_WORD = 40  # SearchWord.word's length: longer words are kept, and searched, by their first 40 characters
 MAX_QUERY_WORDS = 8  # a longer `q` is cut: each word is one more subquery
 CHUNK = 500  # publications per batch when rebuilding; words per DELETE (SQL Server's 2,100 parameters)
@@ -44,7 +46,6 @@ def matching(queryset, q: str):
     words = query_words(q)
     if not words:
         return queryset.none()
-    SearchWord = installed_apps.get_model("publications", "SearchWord")
     for word in words:
         queryset = queryset.filter(pk__in=SearchWord.objects.filter(word__startswith=word).values("publication_id"))
     return queryset
@@ -53,8 +54,6 @@ def matching(queryset, q: str):
 def index(publication) -> None:
     """Bring one publication's words up to date with its fields and authors, as saved. The services
     call it in the write's transaction, so a search never sees words of another version of the row."""
-    Author = installed_apps.get_model("publications", "Author")
-    SearchWord = installed_apps.get_model("publications", "SearchWord")
     names = Author.objects.filter(publication_id=publication.pk).values_list("name", flat=True)
     wanted = words_of(publication.title, publication.abstract, publication.keywords, *names)
     stored = set(SearchWord.objects.filter(publication_id=publication.pk).values_list("word", flat=True))

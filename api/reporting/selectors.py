@@ -221,7 +221,7 @@ def deliverable_counts(*, scope: Scope, filters: dict, now: datetime.datetime, t
     late = submitted after its deadline, or still owed past it (overdue); due in the next 30 days =
     still owed, deadline not passed, due on or before today + 30 (deadline time zone)."""
     owed = Q(status__in=Deliverable.OPEN)
-    overdue = owed & Q(submitted_at__isnull=True, deadline_at__lte=now)
+    overdue = Deliverable.overdue_at(now)
     accepted = Q(status=Deliverable.Status.ACCEPTED)
     deliverables = Deliverable.objects.filter(research_access.on_tasks(research_access.full(scope.user)))
     if filters.get("from"):

@@ -140,6 +140,11 @@ class Deliverable(models.Model):
     def is_overdue(self) -> bool:
         return self.status in self.OPEN and self.submitted_at is None and timezone.now() >= self.deadline_at
 
+    @classmethod
+    def overdue_at(cls, now) -> Q:
+        """`is_overdue` at `now` as a query condition, for lists and reports that count in SQL."""
+        return Q(status__in=cls.OPEN, submitted_at__isnull=True, deadline_at__lte=now)
+
     @property
     def is_late(self) -> bool:
         return self.submitted_late or self.is_overdue

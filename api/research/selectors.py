@@ -52,7 +52,7 @@ def summary_annotations(*, today=None, now=None) -> dict:
     now = now or timezone.now()
     kept = ~Q(status=Deliverable.Status.SKIPPED)
     open_ = Q(status__in=Deliverable.OPEN)
-    overdue = open_ & Q(submitted_at__isnull=True, deadline_at__lte=now)
+    overdue = Deliverable.overdue_at(now)
     late = kept & (Q(submitted_late=True) | overdue)
     conditions = {
         "total": Q(),
