@@ -10,26 +10,37 @@ A fixed window may let through up to twice the rate across a window's edge, whic
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from api.core.cache import incr_without_waiting
 from api.core.tokens.authentication import token_of
 
 
 class WindowThrottle(SimpleRateThrottle):
     """SimpleRateThrottle's rates and cache keys, counted per fixed window (see the module's doc)."""
 
-    def allow_request(self, request, view):
+    def window_key(self, request, view) -> str | None:
+        """The key counting this caller's requests in the current window; None when this throttle
+        does not apply to the request."""
         if self.rate is None:
-            return True
+            return None
         self.key = self.get_cache_key(request, view)
         if self.key is None:
-            return True
+            return None
         self.now = self.timer()
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
-        key = f"{self.key}:{window}"
+        return f"{self.key}:{window}"
+
+    def allow_request(self, request, view):
+        key = self.window_key(request, view)
+        if key is None:
+            return True
         try:
             count = self.cache.incr(key)  # one round trip, except for a window's first request
         except ValueError:
             count = self._start_window(key)
+        return self.allows(count)
+
+    def allows(self, count: int | None) -> bool:
         return count is None or count <= self.num_requests
 
     def _start_window(self, key) -> int | None:
@@ -42,6 +53,36 @@ class WindowThrottle(SimpleRateThrottle):
 
     def wait(self):
         return max(0.0, self.window_ends - self.now)
+
+
+class ThrottlesReadWithTheCache:
+    """A view's window throttles, counted without a round trip of their own: each window's incr is
+    sent without waiting for memcached's answer, and the count is read back with the view's first
+    cache read (api.core.response_cache.views reads it with the generations and the answer). For a
+    cached answer or a 304, that read was the request's only other round trip: ~0.1 ms of ~0.5.
+
+    The count read may miss a concurrent request's incr sent on another pooled connection, or, at a
+    window's first request, lose one to the race between incr and add: off by one at most, well
+    inside the fixed window's own slack (the module's doc)."""
+
+    def __init__(self, throttles: list[WindowThrottle], request, view):
+        self.windows = [(throttle, key) for throttle in throttles if (key := throttle.window_key(request, view))]
+        for throttle, key in self.windows:
+            incr_without_waiting(throttle.cache, key)
+
+    @property
+    def keys(self) -> list[str]:
+        return [key for _, key in self.windows]
+
+    def waits(self, found: dict) -> list[float]:
+        """How long to wait, for each throttle whose window is full, given the cache read of `keys`.
+        A window not yet in the cache starts now (with a round trip, once per window)."""
+        waits = []
+        for throttle, key in self.windows:
+            count = found[key] if key in found else throttle._start_window(key)
+            if not throttle.allows(count):
+                waits.append(throttle.wait())
+        return waits
 
 
 def _ident(request) -> str:

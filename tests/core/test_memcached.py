@@ -58,9 +58,32 @@ def test_an_unreachable_memcached_slows_nothing_down_and_raises_nothing(settings
     assert time.monotonic() - started < 2
 
 
-def test_the_api_still_answers_when_memcached_is_down(settings, api, db):
+@pytest.mark.parametrize("url", ["/api/v1/organisations/", "/api/v1/publications/"])
+def test_the_api_still_answers_when_memcached_is_down(settings, api, db, url):
     settings.CACHES = {"default": memcached_cache(["127.0.0.1:9"])}
-    assert api.get("/api/v1/organisations/").status_code == 200
+    assert [api.get(url).status_code for _ in range(3)] == [200] * 3
+
+
+def test_a_cached_list_counts_its_caller_without_a_round_trip_of_its_own(memcached, api, db, monkeypatch):
+    """The throttle's incr is sent with noreply and its count read with the generations and the
+    answer: a hit is one round trip in all (api.core.throttling.ThrottlesReadWithTheCache)."""
+    url = "/api/v1/publications/"
+    windows = {int(time.time() // 60)}
+    assert api.get(url)["X-Cache"] == "miss"
+    trips, sent_only = [], []
+    for name in ("_fetch_cmd", "_store_cmd", "_misc_cmd"):
+        original = getattr(PymemcacheClient, name)
+
+        def spy(client, *args, _original=original, _name=name, **kwargs):
+            waits = not (_name == "_misc_cmd" and (args[2] if len(args) > 2 else kwargs.get("noreply")))
+            (trips if waits else sent_only).append(_name)
+            return _original(client, *args, **kwargs)
+
+        monkeypatch.setattr(PymemcacheClient, name, spy)
+    assert api.get(url)["X-Cache"] == "hit"
+    assert (trips, sent_only) == (["_fetch_cmd"], ["_misc_cmd"])
+    windows.add(int(time.time() // 60))
+    assert sum(memcached.get(f"throttle_anon_127.0.0.1:{w}") or 0 for w in windows) == 2
 
 
 def test_replies_are_read_in_large_chunks_and_arrive_whole(memcached):

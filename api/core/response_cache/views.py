@@ -9,6 +9,7 @@ from api.core.replica import primary_reads
 from api.core.response_cache import generations, rows
 from api.core.response_cache.fragments import ROWS_MARKER, PageOfRenderedRows
 from api.core.response_cache.keys import answer_key, stamp, stamp_of, utc_day
+from api.core.throttling import ThrottlesReadWithTheCache, WindowThrottle
 
 ANSWER_PREFIX = "answer:"
 # The generations each list read last in this process, by its resources: the guess that lets a hit
@@ -54,6 +55,30 @@ class CachedListMixin:
             self._response_cache_stamp = stamp(self.cached_resources, self.cache_day)
         return self._response_cache_stamp
 
+    def check_throttles(self, request):
+        """A cached list counts its caller's request in its first cache read (`_read_with_throttles`),
+        not in a round trip of its own before it."""
+        throttles = self.get_throttles()
+        if (
+            settings.RESPONSE_CACHE_SECONDS
+            and getattr(self, "action", None) == "list"
+            and all(isinstance(throttle, WindowThrottle) for throttle in throttles)
+        ):
+            self._throttles = ThrottlesReadWithTheCache(throttles, request, self)
+            return
+        super().check_throttles(request)
+
+    def _read_with_throttles(self, request, also: list[str]) -> tuple[str, dict]:
+        """The generations and the cache keys `also`, with the throttles' counts: 429 when one is full."""
+        throttles = getattr(self, "_throttles", None)
+        read, found = generations.current_and(self.cached_resources, also + (throttles.keys if throttles else []))
+        if throttles is not None:
+            del self._throttles  # counted once
+            waits = throttles.waits(found)
+            if waits:
+                self.throttled(request, max(waits))
+        return read, found
+
     def count_key(self, request) -> str | None:
         """The key of the list's total (api.core.response_cache.counts): of the filters only, so
         pages, page sizes, orderings and unknown parameters share it."""
@@ -67,7 +92,9 @@ class CachedListMixin:
             return super().list(request, *args, **kwargs)
         public = not request.user.is_authenticated
         if "If-None-Match" in request.headers:  # a 304 needs only the key: no answer is read for it
-            key = answer_key(request, self._stamp())
+            read, _ = self._read_with_throttles(request, [])
+            self._response_cache_stamp = stamp_of(self.cache_day().isoformat(), read)
+            key = answer_key(request, self._response_cache_stamp)
             etag = f'"{key}"'
             if _names_etag(request, etag):  # an ETag is only ever given with a 200, so the request is valid
                 return _finish(HttpResponseNotModified(), etag, public=public, outcome="not-modified")
@@ -102,7 +129,7 @@ class CachedListMixin:
         day = self.cache_day().isoformat()
         expected = _last_read.get(resources)
         guessed_key = answer_key(request, stamp_of(day, expected)) if expected is not None else None
-        read, found = generations.current_and(resources, [ANSWER_PREFIX + guessed_key] if guessed_key else [])
+        read, found = self._read_with_throttles(request, [ANSWER_PREFIX + guessed_key] if guessed_key else [])
         _last_read[resources] = read
         self._response_cache_stamp = stamp_of(day, read)
         if read == expected:
