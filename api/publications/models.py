@@ -100,7 +100,14 @@ class SearchWord(models.Model):
     word = models.CharField(max_length=40)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["publication", "word"], name="searchword_unique")]
+        constraints = [
+            # Also how a page of a search checks its rows: for each publication in the list's order, a
+            # seek to its words starting with the prefix (PostgreSQL needs the pattern class for that
+            # under a non-C collation; without it, it read all ~40 words of each: 0.40 -> 0.13 ms a page).
+            models.UniqueConstraint(
+                fields=["publication", "word"], name="searchword_unique", opclasses=["int8_ops", "varchar_pattern_ops"]
+            )
+        ]
         indexes = [
             # `word LIKE 'pre%'` seeks this index and reads the publications off it (on PostgreSQL only a
             # pattern operator class serves LIKE under a non-C collation; other databases ignore opclasses).

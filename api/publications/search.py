@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.apps import apps as installed_apps
 from django.db import transaction
+from django.db.models import Count
 
 from api.publications.models import Author, SearchWord
 
@@ -44,11 +45,28 @@ def matching(queryset, q: str):
     """The publications of `queryset` having, for each word of `q`, a word that starts with it. A `q`
     with no letter or digit in it (only punctuation) finds nothing."""
     words = query_words(q)
-    if not words:
-        return queryset.none()
+    return _having(queryset, words) if words else queryset.none()
+
+
+def _having(queryset, words: list[str]):
     for word in words:
         queryset = queryset.filter(pk__in=SearchWord.objects.filter(word__startswith=word).values("publication_id"))
     return queryset
+
+
+def count(queryset, q: str) -> int:
+    """`matching(queryset, q).count()`, counted from the first word's side: COUNT(DISTINCT publication)
+    over that word's rows whose publication is in `queryset` (and has the other words). The same number;
+    but PostgreSQL (before 18) answers `queryset.count()` by de-duplicating all of the word's rows and
+    hashing them, where this hashes the (visible) publications and reads the rows past them: 47 -> 27 ms
+    for a word in most of the bench's 50,000 publications, the first time each search is counted."""
+    words = query_words(q)
+    if not words:
+        return 0
+    first, *rest = words
+    candidates = _having(queryset, rest).values("pk")
+    rows = SearchWord.objects.filter(word__startswith=first, publication_id__in=candidates)
+    return rows.aggregate(n=Count("publication_id", distinct=True))["n"]
 
 
 def index(publication) -> None:

@@ -1,9 +1,11 @@
 """`q` on publications: word prefixes through the SearchWord index (api.publications.search), kept
 up to date by the services in the write's transaction."""
 
+import datetime
 import io
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -109,6 +111,50 @@ def test_search_costs_the_same_queries_for_any_page_size(api, pub_make, django_a
         assert api.get(URL, {"q": "bonding kim", "page_size": 1, "nocache": "a"}).json()["count"] == 30
     with django_assert_max_num_queries(len(one)):
         assert len(api.get(URL, {"q": "bonding kim", "page_size": 30, "nocache": "b"}).json()["results"]) == 30
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "bond"},  # several words of one publication start with it: counted once
+        {"q": "bond wafer"},
+        {"q": "BOND", "kind": "paper"},
+        {"q": "bond", "year_from": "2024"},
+        {"q": "bond", "has_file": "false", "ordering": "title"},
+        {"q": "zzz"},
+        {"q": "—"},
+        {"q": "bond", "q2": "ignored"},
+    ],
+)
+def test_a_search_s_count_is_the_number_of_publications_it_finds(api, member_api, staff_api, pub_make, params):
+    pub_make(title="Bonding, bonded and bond strength", abstract="Wafer bonds.", year=2024)
+    pub_make(title="Bonding for members", access="members", year=2023)
+    pub_make(title="Bond report", kind="report", year=2025, abstract="wafer")
+    pub_make(title="Embargoed bonding", embargo_until=datetime.date(2030, 1, 1), year=2024)
+    pub_make(title="Etching", year=2024)
+    for client in (api, member_api, staff_api):
+        body = client.get(URL, {**params, "page_size": 100}).json()
+        assert body["count"] == len(body["results"])
+        assert body["count"] == search.matching(_visible_to(client), params["q"]).filter(**_filters(params)).count()
+
+
+def _visible_to(client):
+    from api.publications.selectors import publication_list
+
+    return publication_list(viewer=client.handler._force_user or AnonymousUser())
+
+
+def _filters(params) -> dict:
+    known = {"kind": "kind", "year_from": "year__gte"}
+    return {known[name]: value for name, value in params.items() if name in known}
+
+
+def test_the_count_is_read_from_the_words_side(api, pub_make):
+    pub_make(title="Bonding")
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(URL, {"q": "bond"}).json()["count"] == 1
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "DISTINCT" in counts[0].upper()
 
 
 # --- The index follows every write ---------------------------------------------------------------------

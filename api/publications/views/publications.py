@@ -20,7 +20,7 @@ from api.core.pagination import KeysetPagination
 from api.core.permissions import IsStaff, StaffOnRowsTheyCanSee
 from api.core.response_cache.views import CachedListMixin, cached_list_schema
 from api.core.viewsets import ServiceModelViewSet
-from api.publications import access, caching, selectors, services
+from api.publications import access, caching, search, selectors, services
 from api.publications.filters import PublicationFilter
 from api.publications.models import Publication
 from api.publications.serializers import FileUploadSerializer, PublicationSerializer, PublicationWriteSerializer
@@ -57,6 +57,17 @@ class PublicationViewSet(CachedListMixin, ServiceModelViewSet):
 
     def get_queryset(self):
         return selectors.publication_list(viewer=self.request.user)
+
+    def count_rows(self, queryset) -> int:
+        """The list's total (api.core.response_cache.counts): a search's is counted from its words'
+        side (search.count), over the list as filtered by every other parameter."""
+        q = self.request.query_params.get("q")
+        if not q or self.action != "list":
+            return queryset.count()
+        others = self.request.query_params.copy()
+        del others["q"]
+        unsearched = self.filterset_class(others, queryset=self.get_queryset(), request=self.request).qs
+        return search.count(unsearched, q)
 
     def read_response(self, instance, status_code=200):
         return super().read_response(self.get_queryset().get(pk=instance.pk), status_code)
