@@ -107,8 +107,14 @@ def _sqlite(parts, base_dir: Path) -> dict:
     }
 
 
+# A worker serves many requests at once, and each of the server's cores is someone's request: a
+# parallel plan only takes cores from the others. The bench's first searches ran 3 processes each and
+# search p99 fell 362 -> 185-222 ms without (bench/). A URL's own `options=-c ...` replaces this.
+SERIAL_PLANS = "-c max_parallel_workers_per_gather=0"
+
+
 def _postgres(parts, query: dict) -> dict:
-    options = {"connect_timeout": 2}  # a dead database answers 503 within 2 s (tests/farm)
+    options = {"connect_timeout": 2, "options": SERIAL_PLANS}  # a dead database answers 503 within 2 s (tests/farm)
     options.update(query)
     if "connect_timeout" in query:
         options["connect_timeout"] = int(query["connect_timeout"])

@@ -18,7 +18,7 @@ def test_sqlite_paths_are_relative_to_the_project_or_absolute():
     assert database_from_url("sqlite:////srv/wafer.sqlite3", ROOT)["NAME"] == "/srv/wafer.sqlite3"
 
 
-def test_postgres_url_gets_a_connect_timeout_and_persistent_checked_connections():
+def test_postgres_url_gets_a_connect_timeout_serial_plans_and_persistent_checked_connections():
     db = database_from_url("postgres://wafer:s%40cret@db.example:5433/wafer?sslmode=require", ROOT)
     assert db == {
         "ENGINE": "django.db.backends.postgresql",
@@ -29,8 +29,19 @@ def test_postgres_url_gets_a_connect_timeout_and_persistent_checked_connections(
         "PORT": "5433",
         "CONN_MAX_AGE": 120,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": 2, "sslmode": "require"},
+        "OPTIONS": {"connect_timeout": 2, "sslmode": "require", "options": "-c max_parallel_workers_per_gather=0"},
     }
+
+
+def test_postgres_requests_run_serial_plans_unless_the_url_says_otherwise(db):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # the suite's own connection, from DATABASE_URL
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] == "0"
+    url = "postgres://w@db/wafer?options=-c%20work_mem%3D64MB"
+    assert database_from_url(url, ROOT)["OPTIONS"]["options"] == "-c work_mem=64MB"
 
 
 def test_mssql_url_uses_mssql_python_and_fails_fast():
