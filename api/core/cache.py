@@ -27,14 +27,33 @@ def read_in_large_chunks() -> None:
     pymemcache.client.base.RECV_SIZE = READ_CHUNK
 
 
+def _memcached(cache) -> PyMemcacheCache | None:
+    backend = caches[cache._alias] if isinstance(cache, ConnectionProxy) else cache  # DRF's throttles hold the proxy
+    return backend if isinstance(backend, PyMemcacheCache) else None
+
+
 def incr_without_waiting(cache, key: str) -> None:
     """Add 1 to `key` if it is cached, without waiting for the answer: memcached's `incr ... noreply`
     costs one send, not a round trip (~0.1 ms in a request on the bench box). The caller reads the
     value later, with its other keys (api.core.throttling.ThrottlesReadWithTheCache). Other backends
     (the local-memory cache of dev and tests) add 1 as usual. A missing key stays missing."""
-    backend = caches[cache._alias] if isinstance(cache, ConnectionProxy) else cache  # DRF's throttles hold the proxy
-    if isinstance(backend, PyMemcacheCache):
+    backend = _memcached(cache)
+    if backend is not None:
         backend._cache.incr(backend.make_and_validate_key(key), 1, noreply=True)
         return
     with contextlib.suppress(ValueError):
         cache.incr(key)
+
+
+def store_without_waiting(cache, values: dict, timeout: int) -> None:
+    """`cache.set_many` without waiting for memcached's answers (`set ... noreply`): a list answer or
+    rows that missed are stored on the way out, one round trip (~0.1 ms) sooner. Only for keys that
+    name their content (they hold the generations: api.core.response_cache), so a store that fails
+    (a value over memcached's item size, a server gone) leaves nothing stale under the key, which is
+    why Django's own set waits to delete it then."""
+    backend = _memcached(cache)
+    if backend is None:
+        cache.set_many(values, timeout)
+        return
+    stored = {backend.make_and_validate_key(key): value for key, value in values.items()}
+    backend._cache.set_many(stored, backend.get_backend_timeout(timeout), noreply=True)

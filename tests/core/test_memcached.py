@@ -98,3 +98,31 @@ def test_replies_are_read_in_large_chunks_and_arrive_whole(memcached):
     memcached.set_many(rows, timeout=30)
     assert memcached.get("wafer:big") == big
     assert memcached.get_many(list(rows)) == rows
+
+
+def test_a_cached_list_stores_what_it_built_without_waiting(memcached, api, db, monkeypatch):
+    """A miss stores its answer, total and rows with noreply (api.core.cache.store_without_waiting):
+    the next request reads them all back."""
+    from api.publications import services
+
+    for n in range(3):
+        services.publication_create(
+            title=f"Open wafer {n}", kind="paper", year=2025, access="public", authors=[{"name": "A. Writer"}]
+        )
+    stores = []
+    original = PymemcacheClient._store_cmd
+
+    def spy(client, name, values, expire, noreply, *args, **kwargs):
+        stores.append((name, len(values), noreply))
+        return original(client, name, values, expire, noreply, *args, **kwargs)
+
+    monkeypatch.setattr(PymemcacheClient, "_store_cmd", spy)
+    url = "/api/v1/publications/"
+    miss = api.get(url)
+    assert miss["X-Cache"] == "miss"
+    # The total, the answer and the 3 rows; the test's own transaction also sets a generation (waiting).
+    assert sorted(count for name, count, noreply in stores if name == b"set" and noreply) == [1, 1, 3]
+    hit = api.get(url)
+    assert (hit["X-Cache"], hit.content) == ("hit", miss.content)
+    other_page = api.get(url, {"page_size": 2, "page": 2})
+    assert other_page.json()["count"] == 3 and other_page["X-Cache"] == "miss"

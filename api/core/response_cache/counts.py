@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 
+from api.core.cache import store_without_waiting
+
 COUNT_PREFIX = "count:"
 
 
@@ -28,7 +30,7 @@ class CountedPaginator(Paginator):
         found = cache.get(self.count_key)
         if found is None:
             found = self._counted()
-            cache.set(self.count_key, found, settings.RESPONSE_CACHE_SECONDS)
+            store_without_waiting(cache, {self.count_key: found}, settings.RESPONSE_CACHE_SECONDS)
         return found
 
     def _counted(self) -> int:

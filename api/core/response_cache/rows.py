@@ -12,6 +12,7 @@ still decided by the page's query)."""
 from django.conf import settings
 from django.core.cache import cache
 
+from api.core.cache import store_without_waiting
 from api.core.response_cache.fragments import render_row
 
 # Not "row:", under which earlier versions kept dicts: during a rolling deploy neither reads the other's.
@@ -29,6 +30,6 @@ def page_rows(page: list[tuple], *, name: str, stamp: str, build) -> list[bytes]
     missing = [pk for pk, key in keys.items() if key not in found]
     if missing:
         built = {keys[row["id"]]: render_row(row) for row in build(missing)}
-        cache.set_many(built, settings.RESPONSE_CACHE_SECONDS)
+        store_without_waiting(cache, built, settings.RESPONSE_CACHE_SECONDS)
         found.update(built)
     return [found[keys[pk]] for pk, _ in page]

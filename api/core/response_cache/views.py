@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
+from api.core.cache import store_without_waiting
 from api.core.replica import primary_reads
 from api.core.response_cache import generations, rows
 from api.core.response_cache.fragments import ROWS_MARKER, PageOfRenderedRows
@@ -113,7 +114,7 @@ class CachedListMixin:
         def store(rendered):
             if rendered.status_code == 200:
                 answer = (rendered["Content-Type"], rendered.content)
-                cache.set(ANSWER_PREFIX + key, answer, settings.RESPONSE_CACHE_SECONDS)
+                store_without_waiting(cache, {ANSWER_PREFIX + key: answer}, settings.RESPONSE_CACHE_SECONDS)
 
         response.add_post_render_callback(store)
         return _finish(response, etag, public=public, outcome="miss")
