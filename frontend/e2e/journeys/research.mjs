@@ -90,7 +90,10 @@ export default async function research({ base, newPage, signIn, manage, check, a
     await feedback.getByLabel("Your reply").fill(reply);
     await feedback.getByRole("button", { name: "Send reply" }).click();
     await feedback.getByText(reply).waitFor();
-    check(await feedback.getByText(/^Reply from/).isVisible(), "the reply is shown under the feedback");
+    // Waited for, not read at once: the feedback list is fetched again after the reply, and for a moment
+    // the block may be re-rendered between the reply's text and its "Reply from" line.
+    await feedback.getByText(/^Reply from/).waitFor({ timeout: 5000 });
+    check(true, "the reply is shown under the feedback");
     await page.screenshot({ path: artifact("research-pi-task.png"), fullPage: true });
     await context.close();
   }
