@@ -146,7 +146,7 @@ def _mssql(parts, query: dict) -> dict:
 def memcached_cache(servers: list[str]) -> dict:
     """Memcached through pymemcache, tuned so an outage slows Wafer down but never breaks it."""
     return {
-        "BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache",
+        "BACKEND": "api.core.cache.MemcachedCache",  # PyMemcacheCache, with a faster key check
         "LOCATION": servers,
         "KEY_PREFIX": "wafer",
         "OPTIONS": {

@@ -76,7 +76,7 @@ def test_unsupported_database_urls_are_refused(url):
 
 def test_memcached_is_configured_to_degrade_not_fail():
     cache = memcached_cache(["10.0.0.5:11211", "10.0.0.6:11211"])
-    assert cache["BACKEND"] == "django.core.cache.backends.memcached.PyMemcacheCache"
+    assert cache["BACKEND"] == "api.core.cache.MemcachedCache"
     assert cache["LOCATION"] == ["10.0.0.5:11211", "10.0.0.6:11211"]
     options = cache["OPTIONS"]
     assert options["ignore_exc"] is True and options["no_delay"] is True

@@ -126,3 +126,18 @@ def test_a_cached_list_stores_what_it_built_without_waiting(memcached, api, db, 
     assert (hit["X-Cache"], hit.content) == ("hit", miss.content)
     other_page = api.get(url, {"page_size": 2, "page": 2})
     assert other_page.json()["count"] == 3 and other_page["X-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("bad", ["two words", "tab\there", "new\nline", "del\x7f", "x" * 251, "nul\x00"])
+def test_keys_memcached_would_refuse_are_refused_with_django_s_message(memcached, bad):
+    from django.core.cache.backends.base import InvalidCacheKey, memcache_key_warnings
+
+    with pytest.raises(InvalidCacheKey) as refused:
+        memcached.set(bad, 1)
+    assert str(refused.value) == next(memcache_key_warnings(memcached.make_key(bad)))
+
+
+def test_every_other_key_is_accepted(memcached):
+    keys = ["answer:abc", "row-json:publication:2026-11-27:1.2:5:", "é-ünïcode", "x" * 200, "!#$%&'()*+,-./~"]
+    memcached.set_many({key: n for n, key in enumerate(keys)}, timeout=30)
+    assert memcached.get_many(keys) == {key: n for n, key in enumerate(keys)}
