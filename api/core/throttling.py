@@ -10,7 +10,6 @@ A fixed window may let through up to twice the rate across a window's edge, whic
 
 from rest_framework.throttling import SimpleRateThrottle
 
-from api.core.cache import incr_without_waiting
 from api.core.tokens.authentication import token_of
 
 
@@ -56,19 +55,17 @@ class WindowThrottle(SimpleRateThrottle):
 
 
 class ThrottlesReadWithTheCache:
-    """A view's window throttles, counted without a round trip of their own: each window's incr is
-    sent without waiting for memcached's answer, and the count is read back with the view's first
-    cache read (api.core.response_cache.views reads it with the generations and the answer). For a
-    cached answer or a 304, that read was the request's only other round trip: ~0.1 ms of ~0.5.
+    """A view's window throttles, counted in the view's first cache read instead of a round trip of
+    their own: the windows' incrs go ahead of the read of the generations and the answer
+    (api.core.response_cache.views; api.core.cache.get_many_counting), which reads the counts back.
+    For a cached answer or a 304, that read was the request's only other round trip: ~0.1 ms of ~0.5.
 
-    The count read may miss a concurrent request's incr sent on another pooled connection, or, at a
-    window's first request, lose one to the race between incr and add: off by one at most, well
+    At a window's first request, the incr finds no count and the read starts the window (add); a
+    concurrent first request may then lose one count to the race between them: one at most, well
     inside the fixed window's own slack (the module's doc)."""
 
     def __init__(self, throttles: list[WindowThrottle], request, view):
         self.windows = [(throttle, key) for throttle in throttles if (key := throttle.window_key(request, view))]
-        for throttle, key in self.windows:
-            incr_without_waiting(throttle.cache, key)
 
     @property
     def keys(self) -> list[str]:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from api.core.audit.services import audited
+from api.core.cache import get_many_counting
 
 PREFIX = "gen:"
 # A generation outlives any answer built from it (answers expire long before this).
@@ -21,9 +22,10 @@ def current(resources: tuple[str, ...]) -> str:
     return current_and(resources, [])[0]
 
 
-def current_and(resources: tuple[str, ...], also: list[str]) -> tuple[str, dict]:
+def current_and(resources: tuple[str, ...], also: list[str], counted: list[str] = ()) -> tuple[str, dict]:
     """`current(resources)`, and whichever of the cache keys `also` are cached, read in the same round
-    trip (api.core.response_cache.views reads an answer so, under the generations it expects)."""
+    trip (api.core.response_cache.views reads an answer so, under the generations it expects), after
+    adding 1 to the counts `counted` (a throttle's: api.core.cache.get_many_counting)."""
     flush = _registered_flush()
     if flush is not None:
         # This transaction wrote to them and now reads them: its answer must not be the one from
@@ -32,7 +34,7 @@ def current_and(resources: tuple[str, ...], also: list[str]) -> tuple[str, dict]
             _increment(name)
             flush.dirty.discard(name)
     keys = [PREFIX + name for name in resources]
-    found = cache.get_many(keys + also)
+    found = get_many_counting(cache, list(counted), keys + also)
     for key in keys:
         if key not in found:
             cache.add(key, time.time_ns(), timeout=TIMEOUT)

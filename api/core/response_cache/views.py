@@ -72,7 +72,8 @@ class CachedListMixin:
     def _read_with_throttles(self, request, also: list[str]) -> tuple[str, dict]:
         """The generations and the cache keys `also`, with the throttles' counts: 429 when one is full."""
         throttles = getattr(self, "_throttles", None)
-        read, found = generations.current_and(self.cached_resources, also + (throttles.keys if throttles else []))
+        counted = throttles.keys if throttles else []
+        read, found = generations.current_and(self.cached_resources, also + counted, counted)
         if throttles is not None:
             del self._throttles  # counted once
             waits = throttles.waits(found)
