@@ -83,10 +83,6 @@ class WaferFilterSet(django_filters.FilterSet):
         return [name for name, widget in widgets if not widget.value_omitted_from_data(params, {}, name)]
 
     @classmethod
-    def filters_nothing(cls, params) -> bool:
-        return cls.filters_named(params) == []
-
-    @classmethod
     def only(cls, names: tuple[str, ...]) -> type:
         """This filterset with only these filters: built and validated as the whole one would be for
         a request that names no other (building all of them, their form fields and the form was ~0.7 ms

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 
-from api.core.cache import store_without_waiting
+from api.core.response_cache.single_flight import computed_once
 
 COUNT_PREFIX = "count:"
 
@@ -28,9 +28,8 @@ class CountedPaginator(Paginator):
         if self.count_key is None:
             return self._counted()
         found = cache.get(self.count_key)
-        if found is None:
-            found = self._counted()
-            store_without_waiting(cache, {self.count_key: found}, settings.RESPONSE_CACHE_SECONDS)
+        if found is None:  # one COUNT at a time, however many requests missed it together
+            found = computed_once(self.count_key, self._counted, settings.RESPONSE_CACHE_SECONDS)
         return found
 
     def _counted(self) -> int:
