@@ -96,7 +96,7 @@ class SearchWord(models.Model):
     word prefix, instead of scanning every abstract with LIKE '%word%'. Written only by that module."""
 
     # No index of its own: the unique constraint's (publication, word) serves lookups by publication.
-    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+", db_index=False)
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="search_words", db_index=False)
     word = models.CharField(max_length=40)
 
     class Meta:
