@@ -69,12 +69,10 @@ def get_many_counting(cache, counted: list[str], keys: list[str]) -> dict:
     get, in the same send on the same connection: one round trip in all, and the get reads them
     counted (memcached answers a connection's commands in order). Each separate noreply send cost
     about half a round trip in a cached list's hit (bench/). Otherwise: the incrs, then the get."""
-    backend = _memcached(cache)
-    client = _only_server(backend) if backend is not None and counted else None
+    backend = _memcached(cache) if counted else None
+    client = _only_server(backend) if backend is not None else None
     if client is None:
-        for key in counted:
-            incr_without_waiting(cache, key)
-        return cache.get_many(keys)
+        return _counted_then_read(cache, counted, keys)
     made = {backend.make_and_validate_key(key): key for key in keys}
     counted_made = [backend.make_and_validate_key(key) for key in counted]
     try:
@@ -86,10 +84,14 @@ def get_many_counting(cache, counted: list[str], keys: list[str]) -> dict:
     except Exception:
         # The usual calls, through the client that keeps track of failing servers. (Should the incrs
         # have reached memcached before the failure, a count is one too high this once.)
-        for key in counted:
-            incr_without_waiting(cache, key)
-        return cache.get_many(keys)
+        return _counted_then_read(cache, counted, keys)
     return {made[key]: value for key, value in found.items()}
+
+
+def _counted_then_read(cache, counted: list[str], keys: list[str]) -> dict:
+    for key in counted:
+        incr_without_waiting(cache, key)
+    return cache.get_many(keys)
 
 
 def _only_server(backend):

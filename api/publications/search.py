@@ -45,10 +45,8 @@ def matching(queryset, q: str):
     """The publications of `queryset` having, for each word of `q`, a word that starts with it. A `q`
     with no letter or digit in it (only punctuation) finds nothing."""
     words = query_words(q)
-    return _having(queryset, words) if words else queryset.none()
-
-
-def _having(queryset, words: list[str]):
+    if not words:
+        return queryset.none()
     for word in words:
         queryset = queryset.filter(pk__in=SearchWord.objects.filter(word__startswith=word).values("publication_id"))
     return queryset

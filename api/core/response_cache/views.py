@@ -59,14 +59,11 @@ class CachedListMixin:
     def check_throttles(self, request):
         """A cached list counts its caller's request in its first cache read (`_read_with_throttles`),
         not in a round trip of its own before it."""
-        throttles = self.get_throttles()
-        if (
-            settings.RESPONSE_CACHE_SECONDS
-            and getattr(self, "action", None) == "list"
-            and all(isinstance(throttle, WindowThrottle) for throttle in throttles)
-        ):
-            self._throttles = ThrottlesReadWithTheCache(throttles, request, self)
-            return
+        if settings.RESPONSE_CACHE_SECONDS and getattr(self, "action", None) == "list":
+            throttles = self.get_throttles()
+            if all(isinstance(throttle, WindowThrottle) for throttle in throttles):
+                self._throttles = ThrottlesReadWithTheCache(throttles, request, self)
+                return
         super().check_throttles(request)
 
     def _read_with_throttles(self, request, also: list[str]) -> tuple[str, dict]:
