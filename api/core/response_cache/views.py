@@ -6,8 +6,9 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
 from api.core.cache import store_without_waiting
+from api.core.pagination import with_total_order
 from api.core.replica import primary_reads
-from api.core.response_cache import generations, rows
+from api.core.response_cache import generations, page_sql, rows
 from api.core.response_cache.fragments import ROWS_MARKER, PageOfRenderedRows
 from api.core.response_cache.keys import answer_key, stamp, stamp_of, utc_day
 from api.core.throttling import ThrottlesReadWithTheCache, WindowThrottle
@@ -136,12 +137,21 @@ class CachedListMixin:
         key = answer_key(request, self._response_cache_stamp)
         return key, cache.get(ANSWER_PREFIX + key)
 
-    def _list_by_rows(self, request):
+    def _page_ids(self):
+        """The list's primary keys as filtered and ordered for the caller (its variants too, if any)."""
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         if self.row_variant is None:
-            page = [(pk, "") for pk in self.paginate_queryset(queryset.values_list("pk", flat=True))]
+            return with_total_order(queryset.values_list("pk", flat=True))
+        return with_total_order(queryset.values_list("pk", self.row_variant))
+
+    def _list_by_rows(self, request):
+        key = page_sql.filter_set_key(self, request) if self.row_variant is None else None
+        if key is not None:
+            page = [(pk, "") for pk in self.paginate_queryset(page_sql.CompiledPages(key, self._page_ids))]
+        elif self.row_variant is None:
+            page = [(pk, "") for pk in self.paginate_queryset(self._page_ids())]
         else:
-            page = self.paginate_queryset(queryset.values_list("pk", self.row_variant))
+            page = self.paginate_queryset(self._page_ids())
 
         def build(missing):
             return self.get_serializer(self.get_queryset().filter(pk__in=missing), many=True).data

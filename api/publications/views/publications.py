@@ -45,6 +45,7 @@ class PublicationViewSet(CachedListMixin, ServiceModelViewSet):
     instance_kwarg = "publication"
     cached_resources = (caching.RESOURCE,)
     rows_cached = True  # a publication reads the same to everyone who may see it
+    visitor_pages_compiled = True  # a visitor's list depends on the filters and the day alone (access.public_on)
 
     def get_permissions(self):
         if self.request.method in SAFE_METHODS:
