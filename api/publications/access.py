@@ -33,6 +33,20 @@ def public_on(on: datetime.date) -> Q:
     return embargo_over | Q(embargo_until__isnull=True, access=Publication.Access.PUBLIC)
 
 
+def public_from(access: str, embargo_until: datetime.date | None) -> datetime.date | None:
+    """The first day `public_on` holds for a publication with this access and embargo: its embargo's
+    end; with no embargo, every day (date.min) when it is public and never (None) when it is not.
+    Kept with its search words, so that a visitor's search counts them without the publications."""
+    if embargo_until is not None:
+        return embargo_until
+    return datetime.date.min if access == Publication.Access.PUBLIC else None
+
+
+def sees_only_public(user) -> bool:
+    """Whether `visible(user)` is `public_on` alone: visitors, and people without standing."""
+    return not is_staff(user) and not has_standing(user)
+
+
 def _linked_to(tasks: Q) -> Q:
     task_ids = ResearchTask.objects.filter(tasks).values("pk")
     return Q(pk__in=Publication.tasks.through.objects.filter(researchtask__in=task_ids).values("publication_id"))
@@ -43,7 +57,7 @@ def visible(user, on: datetime.date | None = None) -> Q:
     if is_staff(user):
         return EVERYTHING
     condition = public_on(on)
-    if not has_standing(user):
+    if sees_only_public(user):
         return condition
     company = member_company(user)
     if company is not None:

@@ -98,6 +98,10 @@ class SearchWord(models.Model):
     # No index of its own: the unique constraint's (publication, word) serves lookups by publication.
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="search_words", db_index=False)
     word = models.CharField(max_length=40)
+    # The first day visitors see the publication (access.public_from; None: not while it stays as it
+    # is), rewritten with its access and embargo: a visitor's search counts its matches off this
+    # table's index alone, without the publications (bench/: 33 -> 9 ms for a word in most of them).
+    public_from = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -109,10 +113,13 @@ class SearchWord(models.Model):
             )
         ]
         indexes = [
-            # `word LIKE 'pre%'` seeks this index and reads the publications off it (on PostgreSQL only a
-            # pattern operator class serves LIKE under a non-C collation; other databases ignore opclasses).
+            # `word LIKE 'pre%'` seeks this index and reads the publications off it, with the day each
+            # becomes public (on PostgreSQL only a pattern operator class serves LIKE under a non-C
+            # collation; other databases ignore opclasses).
             models.Index(
-                fields=["word", "publication"], name="searchword_prefix", opclasses=["varchar_pattern_ops", "int8_ops"]
+                fields=["word", "public_from", "publication"],
+                name="searchword_prefix_public",
+                opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
             ),
         ]
 

@@ -2,7 +2,9 @@
 up to date by the services in the write's transaction."""
 
 import datetime
+import importlib
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -11,10 +13,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from api.publications import search, services
+from api.publications import access, search, services
 from api.publications.models import SearchWord
-
-URL = "/api/v1/publications/"
+from tests.publications.support import FUTURE, PAST, TODAY, URL
 
 
 def found(api, q, **params) -> list[str]:
@@ -25,8 +26,8 @@ def found(api, q, **params) -> list[str]:
     return sorted(row["title"] for row in body["results"])
 
 
-def stored_words() -> set[tuple[int, str]]:
-    return set(SearchWord.objects.values_list("publication_id", "word"))
+def stored_words() -> set[tuple[int, str, datetime.date | None]]:
+    return set(SearchWord.objects.values_list("publication_id", "word", "public_from"))
 
 
 # --- Words ---------------------------------------------------------------------------------------------
@@ -131,6 +132,7 @@ def test_a_search_s_count_is_the_number_of_publications_it_finds(api, member_api
     pub_make(title="Bonding for members", access="members", year=2023)
     pub_make(title="Bond report", kind="report", year=2025, abstract="wafer")
     pub_make(title="Embargoed bonding", embargo_until=datetime.date(2030, 1, 1), year=2024)
+    pub_make(title="Sponsors' bonding, embargo over", access="sponsors", embargo_until=PAST, year=2022)
     pub_make(title="Etching", year=2024)
     for client in (api, member_api, staff_api):
         body = client.get(URL, {**params, "page_size": 100}).json()
@@ -149,12 +151,63 @@ def _filters(params) -> dict:
     return {known[name]: value for name, value in params.items() if name in known}
 
 
-def test_the_count_is_read_from_the_words_side(api, pub_make):
-    pub_make(title="Bonding")
+def _count_sql(client, params) -> str:
     with CaptureQueriesContext(connection) as queries:
-        assert api.get(URL, {"q": "bond"}).json()["count"] == 1
+        assert client.get(URL, params).json()["count"] == 1
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 1 and "DISTINCT" in counts[0].upper()
+    return counts[0]
+
+
+def test_the_count_is_read_from_the_words_side(api, member_api, pub_make):
+    pub_make(title="Bonding", year=2024)
+    pub_make(title="Bonding for members", access="members")
+    assert "publications_publication" not in _count_sql(api, {"q": "bond"})  # a visitor's: the words alone
+    assert "publications_publication" in _count_sql(api, {"q": "bond", "year_from": "2024"})
+    assert "publications_publication" in _count_sql(member_api, {"q": "members bond"})
+
+
+# --- The day a publication's words become public -------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", ["public", "members", "sponsors"])
+@pytest.mark.parametrize("embargo", [None, PAST, TODAY, FUTURE])
+def test_the_words_public_from_day_is_the_day_public_on_starts_to_hold(level, embargo):
+    day = access.public_from(level, embargo)
+    for on in (datetime.date.min, PAST - datetime.timedelta(days=1), PAST, TODAY, FUTURE, datetime.date.max):
+        holds = (embargo is not None and embargo <= on) or (embargo is None and level == "public")
+        assert (day is not None and day <= on) == holds, on
+
+
+def test_the_day_follows_every_change_of_access_and_embargo(api, pub_make, pub_clock):
+    publication = pub_make(title="Plasma etching", access="members")
+
+    def days():
+        return set(SearchWord.objects.filter(publication=publication).values_list("public_from", flat=True))
+
+    assert days() == {None} and found(api, "plasma") == []
+    services.publication_update(publication=publication, access="public")
+    assert days() == {datetime.date.min} and found(api, "plasma") == ["Plasma etching"]
+    services.publication_update(publication=publication, embargo_until=FUTURE, embargo_reason="Patent")
+    assert days() == {FUTURE} and found(api, "plasma") == []
+    services.publication_update(publication=publication, title="Plasma cleaning", access="sponsors")
+    assert days() == {FUTURE} and found(api, "cleaning", n="1") == []
+    pub_clock.set(pub_clock() + (FUTURE - TODAY))
+    assert found(api, "cleaning") == ["Plasma cleaning"]
+
+
+def test_the_migration_gives_the_stored_words_their_day(pub_make):
+    from django.apps import apps
+
+    migration = importlib.import_module("api.publications.migrations.0008_search_words_public_from")
+    pub_make(title="Plasma etching")
+    pub_make(title="Members' etching", access="members")
+    pub_make(title="Embargoed etching", embargo_until=FUTURE, embargo_reason="Patent")
+    written_by_services = stored_words()
+    SearchWord.objects.update(public_from=None)
+    migration.fill_public_from(apps, SimpleNamespace(connection=connection))
+    assert stored_words() == written_by_services
+    assert {day for _, _, day in written_by_services} == {None, datetime.date.min, FUTURE}
 
 
 # --- The index follows every write ---------------------------------------------------------------------
@@ -193,6 +246,7 @@ def test_a_rolled_back_write_leaves_the_words_as_they_were(pub_make, monkeypatch
 
 def test_rebuild_and_the_command_write_what_the_services_wrote(pub_make):
     pub_make(title="Plasma etching", abstract="Ions, radicals; ions again.", authors=[{"name": "Ada Li"}])
+    pub_make(title="Embargoed etching", access="sponsors", embargo_until=FUTURE, embargo_reason="Patent")
     pub_make(title="Wafer bonding", keywords=["hybrid", "bonding"])
     written_by_services = stored_words()
     SearchWord.objects.all().delete()

@@ -61,12 +61,15 @@ class PublicationViewSet(CachedListMixin, ServiceModelViewSet):
 
     def count_rows(self, queryset) -> int:
         """The list's total (api.core.response_cache.counts): a search's is counted from its words'
-        side (search.count), over the list as filtered by every other parameter."""
+        side (search.count), over the list as filtered by every other parameter; a visitor's search
+        filtered by nothing else, from the words alone (search.count_public)."""
         q = self.request.query_params.get("q")
         if not q or self.action != "list":
             return queryset.count()
         others = self.request.query_params.copy()
         del others["q"]
+        if access.sees_only_public(self.request.user) and self.filterset_class.filters_named(others) == []:
+            return search.count_public(q, access.today())
         unsearched = self.filterset_class(others, queryset=self.get_queryset(), request=self.request).qs
         return search.count(unsearched, q)
 
