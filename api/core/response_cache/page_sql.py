@@ -28,9 +28,11 @@ _checked: dict[tuple, bool] = {}  # filter sets whose parameters passed the filt
 
 def filter_set_key(view, request) -> tuple | None:
     """What a visitor's page query depends on besides the slice; None when the view has not said its
-    query depends on nothing else, for a caller who is not a visitor, or for a filter backend we do
-    not know the parameters of."""
+    query depends on nothing else, for a caller who is not a visitor, for rows with a variant (not a
+    flat list of ids), or for a filter backend we do not know the parameters of."""
     if not getattr(view, "visitor_pages_compiled", False) or request.user.is_authenticated:
+        return None
+    if getattr(view, "row_variant", None) is not None:
         return None
     if any(backend not in (WaferFilterBackend, StrictOrderingFilter) for backend in view.filter_backends):
         return None

@@ -145,13 +145,10 @@ class CachedListMixin:
         return with_total_order(queryset.values_list("pk", self.row_variant))
 
     def _list_by_rows(self, request):
-        key = page_sql.filter_set_key(self, request) if self.row_variant is None else None
-        if key is not None:
-            page = [(pk, "") for pk in self.paginate_queryset(page_sql.CompiledPages(key, self._page_ids))]
-        elif self.row_variant is None:
-            page = [(pk, "") for pk in self.paginate_queryset(self._page_ids())]
-        else:
-            page = self.paginate_queryset(self._page_ids())
+        key = page_sql.filter_set_key(self, request)
+        page = self.paginate_queryset(self._page_ids() if key is None else page_sql.CompiledPages(key, self._page_ids))
+        if self.row_variant is None:
+            page = [(pk, "") for pk in page]
 
         def build(missing):
             return self.get_serializer(self.get_queryset().filter(pk__in=missing), many=True).data
