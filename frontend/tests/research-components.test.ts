@@ -27,6 +27,7 @@ import DeliverableSummaryLine from "../src/features/research/DeliverableSummaryL
 import FeedbackForm from "../src/features/research/FeedbackForm.vue";
 import FeedbackItem from "../src/features/research/FeedbackItem.vue";
 import ReportUploadForm from "../src/features/research/ReportUploadForm.vue";
+import TaskFeedback from "../src/features/research/TaskFeedback.vue";
 import TaskListView from "../src/features/research/TaskListView.vue";
 import { addDays, deliverableState, isoToday } from "../src/features/research/options";
 import { scopeFor, useWhatIsDue } from "../src/features/research/useWhatIsDue";
@@ -195,6 +196,40 @@ describe("FeedbackItem", () => {
 
   it("offers no reply form to others", () => {
     expect(mount(FeedbackItem, { props: { feedback: feedback() } }).find("button").exists()).toBe(false);
+  });
+});
+
+describe("TaskFeedback", () => {
+  const listed = (results: Feedback[]) => ({ count: results.length, next: null, previous: null, results });
+  const reply = { id: 1, author: { id: 9, given_name: "Li", family_name: "Chen", full_name: "Li Chen" }, text: "Thanks.", created_at: "2026-03-11T10:00:00Z" };
+
+  it("reads the feedback again for another task, not for the same task read again", async () => {
+    vi.mocked(feedbackApi.listFeedback).mockResolvedValue(listed([feedback()]));
+    const wrapper = mount(TaskFeedback, { props: { task, deliverables: [] } });
+    await flushPromises();
+    await wrapper.setProps({ task: { ...task } }); // the task page reads the task again after an upload
+    await flushPromises();
+    expect(feedbackApi.listFeedback).toHaveBeenCalledTimes(1);
+    await wrapper.setProps({ task: { ...task, id: 4 } });
+    await flushPromises();
+    expect(vi.mocked(feedbackApi.listFeedback).mock.calls.map(([params]) => params.task)).toEqual([3, 4]);
+  });
+
+  it("keeps a reply shown when a load begun before it answers after it", async () => {
+    let answer: (page: ReturnType<typeof listed>) => void = () => {};
+    vi.mocked(feedbackApi.listFeedback)
+      .mockResolvedValueOnce(listed([feedback()]))
+      .mockReturnValueOnce(new Promise((resolve) => (answer = resolve)));
+    const wrapper = mount(TaskFeedback, { props: { task, deliverables: [] } });
+    await flushPromises();
+    const item = wrapper.findComponent(FeedbackItem);
+    item.vm.$emit("removed", 99); // another feedback withdrawn: the list is read again
+    item.vm.$emit("updated", feedback({ replies: [reply], replied_at: reply.created_at }));
+    await flushPromises();
+    answer(listed([feedback()])); // read before the reply was saved
+    await flushPromises();
+    expect(wrapper.text()).toContain("Reply from Li Chen");
+    expect(wrapper.text()).not.toContain("Loading feedback");
   });
 });
 
