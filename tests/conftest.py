@@ -1,11 +1,14 @@
 """Fixtures shared by every test: one API client per role, tokens, and a query counter."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from api.core.throttling import WindowThrottle
 from api.core.tokens.services import token_create
 from tests import factories
 
@@ -16,6 +19,16 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def throttle_clock(monkeypatch) -> float:
+    """The throttles' clock, stopped in the middle of the current minute. Throttles count in fixed
+    windows (api.core.throttling); a test that crossed a window's edge would see its count start
+    again, and a caller over the limit let through (PostgreSQL CI, stop 18). Returns the time."""
+    now = time.time() // 60 * 60 + 30
+    monkeypatch.setattr(WindowThrottle, "timer", staticmethod(lambda: now))
+    return now
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from api.core.throttling import WindowThrottle
 from api.publications import services
 from tests.conftest import bearer, client_for
 
@@ -93,3 +94,14 @@ def test_other_actions_of_a_cached_viewset_are_throttled_as_before(low_rates, ap
     assert [api.get(detail).status_code for _ in range(LIMIT)] == [200] * LIMIT
     assert_throttled(api.get(detail))
     assert_throttled(api.get(PUBLICATIONS))  # one budget for the caller, lists included
+
+
+def test_a_new_window_starts_the_count_again(low_rates, api, db, throttle_clock, monkeypatch):
+    for _ in range(LIMIT):
+        api.get(PUBLICATIONS)
+    refused = api.get(PUBLICATIONS)
+    assert_throttled(refused)
+    assert int(refused["Retry-After"]) == 30  # the clock stands half-way through its minute
+    monkeypatch.setattr(WindowThrottle, "timer", staticmethod(lambda: throttle_clock + 30))
+    assert [api.get(PUBLICATIONS).status_code for _ in range(LIMIT)] == [200] * LIMIT
+    assert_throttled(api.get(PUBLICATIONS))
