@@ -6,7 +6,6 @@ import os
 import secrets
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,8 @@ from django.core.exceptions import ValidationError
 from pymemcache.client.base import Client as RawMemcached
 from rest_framework.test import APIClient
 
-from api.config.env import memcached_cache
 from api.core.throttling import LoginThrottle
-from tests.core.support import MEMCACHED_SERVERS, require_memcached
+from tests.core.support import MEMCACHED_SERVERS, memcached_of_our_own
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -152,11 +150,7 @@ def test_a_long_uncommon_password_is_accepted(staff_user):
 
 @pytest.fixture
 def shared_memcached(settings):
-    require_memcached()
-    # A prefix of its own instead of a flush: others may be using the same memcached.
-    prefix = f"wafer-test-{uuid.uuid4().hex}"
-    settings.CACHES = {"default": {**memcached_cache(MEMCACHED_SERVERS), "KEY_PREFIX": prefix}}
-    return prefix
+    return memcached_of_our_own(settings)
 
 
 def sign_in(client, ip):

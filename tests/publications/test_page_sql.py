@@ -4,11 +4,14 @@ same answers as a page built from scratch, fresh rows after writes, every bad va
 import datetime
 
 import pytest
+from django_filters import RangeFilter
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIRequestFactory
 
 from api.core.filters import WaferFilterBackend
 from api.core.response_cache import page_sql
 from api.publications import services
+from api.publications.filters import PublicationFilter
 from api.publications.views.publications import PublicationViewSet
 from tests.publications.support import NOW, URL
 
@@ -106,14 +109,36 @@ def test_an_unknown_parameter_does_not_change_the_key_and_a_filter_or_order_does
 
 @pytest.fixture
 def rf_view(db):
-    factory = APIRequestFactory()
-
     def key(params):
-        view = PublicationViewSet(action="list", action_map={"get": "list"}, format_kwarg=None)
-        view.request = view.initialize_request(factory.get(URL, params))
+        view = a_list_view(PublicationViewSet, params)
         return page_sql.filter_set_key(view, view.request)
 
     return key
+
+
+def a_list_view(viewset, params):
+    view = viewset(action="list", action_map={"get": "list"}, format_kwarg=None)
+    view.request = view.initialize_request(APIRequestFactory().get(URL, params))
+    view.request.accepted_renderer = JSONRenderer()
+    return view
+
+
+class WithARangeFilter(PublicationViewSet):
+    class filterset_class(PublicationFilter):
+        years = RangeFilter(field_name="year")  # reads years_min and years_max
+
+
+def test_a_total_and_compiled_sql_are_keyed_on_every_parameter_a_filter_reads(db):
+    """One rule for both (keys.read_by): a range filter `years` reads `years_min`, not `years`."""
+
+    def keys(params):
+        view = a_list_view(WithARangeFilter, params)
+        return view.count_key(view.request), page_sql.filter_set_key(view, view.request)
+
+    low, high = keys({"years_min": "2020"}), keys({"years_min": "2024"})
+    assert low[0] != high[0] and low[1] != high[1]
+    assert keys({"years_min": "2020", "n": "1"}) == low  # a parameter no filter reads changes neither
+    assert keys({"years_min": "2020", "ordering": "title"})[0] == low[0]  # one total for every order
 
 
 def test_what_is_kept_is_bounded(api, six, monkeypatch):

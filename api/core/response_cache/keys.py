@@ -1,6 +1,7 @@
 """The key (and ETag) of a cacheable read: built without touching the database."""
 
 import hashlib
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -33,11 +34,24 @@ def stamp_of(day: str, generations: str) -> str:
     return f"{day}:{generations}"
 
 
-def answer_key(request, stamp: str, *, only=None, kind="answer") -> str:
-    """A digest of everything the answer depends on: path, query (order-insensitive; `only` these
-    parameters when given), format, caller and the `stamp`. `kind` keeps different things apart."""
+def filter_names(view) -> tuple[str, ...]:
+    filterset = getattr(view, "filterset_class", None)
+    return tuple(filterset.base_filters) if filterset is not None else ()
+
+
+def read_by(names: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether filters (or an ordering) of these names may read a query parameter: its name is one
+    of them or begins with one, as a range filter `x` reads `x_min` and `x_max` and a date range
+    `x_after`. Wider than exact, never narrower: an extra key costs a miss, a missing one a wrong answer."""
+    return lambda name: name.startswith(names)
+
+
+def answer_key(request, stamp: str, *, only: Callable[[str], bool] | None = None, kind="answer") -> str:
+    """A digest of everything the answer depends on: path, query (order-insensitive; only the
+    parameters `only` accepts, when given), format, caller and the `stamp`. `kind` keeps different
+    things apart."""
     params = request.query_params
-    query = sorted((key, value) for key in params if only is None or key in only for value in params.getlist(key))
+    query = sorted((key, value) for key in params if only is None or only(key) for value in params.getlist(key))
     parts = [
         kind,
         request.path,

@@ -20,6 +20,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 
 from api.core.filters import StrictOrderingFilter, WaferFilterBackend
+from api.core.response_cache.keys import filter_names, read_by
 
 MAX_KEPT = 2048  # compiled slices per process (~1 KB each); all are dropped when full, and compiled again
 _compiled: dict[tuple, tuple[str, tuple, str]] = {}
@@ -39,21 +40,10 @@ def filter_set_key(view, request) -> tuple | None:
     model = getattr(view.queryset, "model", None)
     if model is None:
         return None
-    read = params_read(view)
+    read = read_by((*filter_names(view), StrictOrderingFilter.ordering_param))
     params = request.query_params
-    filters = tuple(sorted((name, tuple(params.getlist(name))) for name in params if reads(read, name)))
+    filters = tuple(sorted((name, tuple(params.getlist(name))) for name in params if read(name)))
     return (type(view).__qualname__, router.db_for_read(model), view.cache_day().isoformat(), filters)
-
-
-def params_read(view) -> tuple[str, ...]:
-    """The names the view's filters and ordering read (a range filter `x` also reads `x_min`...)."""
-    filterset = getattr(view, "filterset_class", None)
-    names = tuple(filterset.base_filters) if filterset is not None else ()
-    return (*names, StrictOrderingFilter.ordering_param)
-
-
-def reads(read: tuple[str, ...], name: str) -> bool:
-    return any(name.startswith(filter_name) for filter_name in read)
 
 
 class CompiledPages:

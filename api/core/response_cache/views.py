@@ -10,7 +10,7 @@ from api.core.pagination import with_total_order
 from api.core.replica import primary_reads
 from api.core.response_cache import generations, page_sql, rows
 from api.core.response_cache.fragments import ROWS_MARKER, PageOfRenderedRows
-from api.core.response_cache.keys import answer_key, stamp, stamp_of, utc_day
+from api.core.response_cache.keys import answer_key, filter_names, read_by, stamp, stamp_of, utc_day
 from api.core.throttling import ThrottlesReadWithTheCache, WindowThrottle
 
 ANSWER_PREFIX = "answer:"
@@ -80,12 +80,11 @@ class CachedListMixin:
         return read, found
 
     def count_key(self, request) -> str | None:
-        """The key of the list's total (api.core.response_cache.counts): of the filters only, so
-        pages, page sizes, orderings and unknown parameters share it."""
+        """The key of the list's total (api.core.response_cache.counts): of what the filters read only,
+        so pages, page sizes, orderings and unknown parameters share it."""
         if not settings.RESPONSE_CACHE_SECONDS:
             return None
-        filters = set(self.filterset_class.base_filters) if getattr(self, "filterset_class", None) else set()
-        return answer_key(request, self._stamp(), only=filters, kind="count")
+        return answer_key(request, self._stamp(), only=read_by(filter_names(self)), kind="count")
 
     def list(self, request, *args, **kwargs):
         if not settings.RESPONSE_CACHE_SECONDS:
