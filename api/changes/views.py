@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from api.changes import feed
 from api.changes.registry import caller_for
+from api.core.query_params import validated_query
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
 
@@ -49,15 +50,11 @@ class ChangeFeedView(APIView):
     def get(self, request):
         """Publications, tasks, deliverables and events created, updated or deleted, in commit order, limited
         to what the caller may see; something leaving the caller's sight is `deleted`, coming back `created`."""
-        unknown = sorted(set(request.query_params) - {"cursor", "limit"})
-        if unknown:
-            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
-        query = ChangeQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated_query(ChangeQuerySerializer, request)
         try:
-            after = feed.decode(query.validated_data.get("cursor"))
+            after = feed.decode(query.get("cursor"))
         except feed.BadCursor as exc:
             raise ValidationError({"cursor": [str(exc)]}) from exc
-        page = feed.read(caller_for(request.user), after_seq=after, limit=query.validated_data["limit"])
+        page = feed.read(caller_for(request.user), after_seq=after, limit=query["limit"])
         body = {"results": page.entries, "next": feed.encode(page.last_seq), "has_more": page.has_more}
         return Response(ChangePageSerializer(body).data)

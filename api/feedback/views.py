@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from api.accounts.access import is_staff, member_company
 from api.core.permissions import IsAuthenticated, StaffOnRowsTheyCanSee
+from api.core.query_params import validated_query
 from api.core.viewsets import ServiceModelViewSet
 from api.feedback import selectors, services
 from api.feedback.filters import FeedbackFilter
@@ -124,16 +125,13 @@ class FeedbackViewSet(ServiceModelViewSet):
         """Rubric scores (count and averages) per deliverable and for the task, over feedback that is
         not hidden. For the task's principal investigators and staff: a caller who cannot see the
         task (or, with `deliverable`, its deliverables) gets a 404, any other caller a 403."""
-        query = SummaryQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated_query(SummaryQuerySerializer, request, also=("format",))
         deliverable = None
-        if "deliverable" in query.validated_data:
-            deliverable = selectors.summary_deliverable(
-                viewer=request.user, deliverable_id=query.validated_data["deliverable"]
-            )
+        if "deliverable" in query:
+            deliverable = selectors.summary_deliverable(viewer=request.user, deliverable_id=query["deliverable"])
             task = deliverable.task if deliverable is not None else None
         else:
-            task = selectors.summary_task(viewer=request.user, task_id=query.validated_data["task"])
+            task = selectors.summary_task(viewer=request.user, task_id=query["task"])
         if task is None:
             raise Http404
         if not selectors.may_see_summary(request.user, task):

@@ -41,6 +41,7 @@ from api.accounts.access import is_staff, member_company
 from api.core.csv import csv_cell
 from api.core.files.delivery import content_disposition
 from api.core.permissions import is_signed_in
+from api.core.query_params import validated_query
 from api.core.replica import replica_reads
 from api.reporting import serializers as s
 from api.reporting.selectors import REPORTS, Scope, columns
@@ -111,18 +112,9 @@ class ReportView(ReportBaseView):
     body_serializer_class = None
 
     def _filters(self, request) -> dict:
-        query = self.query_serializer_class(data=request.query_params)
-        known = set(query.fields) | {"format"}
-        unknown = sorted(set(request.query_params) - known)
-        if unknown:
-            choices = ", ".join(sorted(known))
-            raise ValidationError({name: [f"Unknown parameter; choose from {choices}."] for name in unknown})
-        blank = sorted(name for name, value in request.query_params.items() if not value.strip())
-        if blank:
-            # `?program=` most likely means a client bug; ignoring it would widen the figures (api.core.filters).
-            raise ValidationError({name: ["Give a value, or leave the parameter out."] for name in blank})
-        query.is_valid(raise_exception=True)
-        return dict.fromkeys(query.fields) | query.validated_data
+        # `?program=` most likely means a client bug; ignoring it would widen the figures.
+        validated = validated_query(self.query_serializer_class, request, also=("format",))
+        return dict.fromkeys(self.query_serializer_class().fields) | validated
 
     def _cache_key(self, scope: Scope, echo: dict) -> str:
         if scope.company is None:

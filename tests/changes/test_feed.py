@@ -137,6 +137,16 @@ def test_bad_parameters_are_400s(api, params):
     assert set(response.json()["fields"]) <= {"cursor", "limit", "since"}
 
 
+@pytest.mark.parametrize("params", ["limit=", "cursor=", "limit=%20", "limit=5&limit="])
+def test_a_blank_parameter_is_a_400_naming_it_not_its_default(api, params):
+    """DRF would read `?limit=` as absent (the default, 100 entries): a client's bug hidden (query_params.py)."""
+    publication()
+    response = api.get(f"{URL}?{params}")
+    assert response.status_code == 400, response.content
+    name = params.split("=")[0]
+    assert response.json()["fields"] == {name: ["Give a value, or leave the parameter out."]}
+
+
 def test_a_tampered_cursor_is_refused(api):
     publication()
     cursor = api.get(URL).json()["next"]

@@ -115,6 +115,15 @@ def test_the_summary_needs_one_task_or_deliverable(staff_api, params):
     assert (response.status_code, response.json()["code"]) == (400, "invalid")
 
 
+def test_a_blank_or_unknown_parameter_is_a_400_naming_it(staff_api, deliverable):
+    """Not read as absent: `?task=&deliverable=N` would otherwise be the deliverable's summary."""
+    blank = staff_api.get(f"{URL}?task=&deliverable={deliverable.pk}")
+    assert (blank.status_code, blank.json()["fields"]) == (400, {"task": ["Give a value, or leave the parameter out."]})
+    unknown = staff_api.get(URL, {"deliverable": deliverable.pk, "tsak": 1})
+    assert unknown.status_code == 400 and list(unknown.json()["fields"]) == ["tsak"]
+    assert staff_api.get(URL, {"deliverable": deliverable.pk}).status_code == 200
+
+
 def test_an_unknown_task_is_a_404(staff_api):
     assert staff_api.get(URL, {"task": 999999}).status_code == 404
     assert staff_api.get(URL, {"deliverable": 999999}).status_code == 404
