@@ -50,7 +50,7 @@ class ChangeFeedView(APIView):
     def get(self, request):
         """Publications, tasks, deliverables and events created, updated or deleted, in commit order, limited
         to what the caller may see; something leaving the caller's sight is `deleted`, coming back `created`."""
-        query = validated_query(ChangeQuerySerializer, request)
+        query = validated_query(ChangeQuerySerializer, request).validated_data
         try:
             after = feed.decode(query.get("cursor"))
         except feed.BadCursor as exc:

@@ -12,6 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
+from api.core.query_params import BLANK
+
 
 class StrictBooleanField(forms.Field):
     def to_python(self, value):
@@ -58,7 +60,7 @@ class StrictFilterForm(forms.Form):
         cleaned = super().clean()
         for name, field in self.fields.items():
             if not isinstance(field, forms.CharField) and self.data.get(name) == "":
-                self.add_error(name, "Give a value, or leave the parameter out.")
+                self.add_error(name, BLANK)
         return cleaned
 
 

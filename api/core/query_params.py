@@ -11,9 +11,9 @@ from rest_framework.exceptions import ValidationError
 BLANK = "Give a value, or leave the parameter out."
 
 
-def validated_query(serializer_class, request, *, also: tuple[str, ...] = ()) -> dict:
-    """The request's query parameters validated by `serializer_class`; `also` names parameters
-    read elsewhere (`format`, say) that are known but not the serializer's."""
+def validated_query(serializer_class, request, *, also: tuple[str, ...] = ()):
+    """`serializer_class` bound to the request's query parameters and validated (its `validated_data`
+    and `fields` read); `also` names parameters read elsewhere (`format`, say), known but not its own."""
     query = serializer_class(data=request.query_params)
     known = set(query.fields) | set(also)
     unknown = sorted(set(request.query_params) - known)
@@ -24,4 +24,4 @@ def validated_query(serializer_class, request, *, also: tuple[str, ...] = ()) ->
     if blank:
         raise ValidationError({name: [BLANK] for name in blank})
     query.is_valid(raise_exception=True)
-    return query.validated_data
+    return query

@@ -125,7 +125,7 @@ class FeedbackViewSet(ServiceModelViewSet):
         """Rubric scores (count and averages) per deliverable and for the task, over feedback that is
         not hidden. For the task's principal investigators and staff: a caller who cannot see the
         task (or, with `deliverable`, its deliverables) gets a 404, any other caller a 403."""
-        query = validated_query(SummaryQuerySerializer, request, also=("format",))
+        query = validated_query(SummaryQuerySerializer, request, also=("format",)).validated_data
         deliverable = None
         if "deliverable" in query:
             deliverable = selectors.summary_deliverable(viewer=request.user, deliverable_id=query["deliverable"])

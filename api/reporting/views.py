@@ -113,8 +113,8 @@ class ReportView(ReportBaseView):
 
     def _filters(self, request) -> dict:
         # `?program=` most likely means a client bug; ignoring it would widen the figures.
-        validated = validated_query(self.query_serializer_class, request, also=("format",))
-        return dict.fromkeys(self.query_serializer_class().fields) | validated
+        query = validated_query(self.query_serializer_class, request, also=("format",))
+        return dict.fromkeys(query.fields) | query.validated_data
 
     def _cache_key(self, scope: Scope, echo: dict) -> str:
         if scope.company is None:
